@@ -1,0 +1,457 @@
+"""BaseShallowNet: what the classifier and the regressor share.
+
+The estimator is the door: it checks parameters, validates and converts the
+input, chooses the dtype, and hands plain arrays to the NumPy core in
+``_network``/``_solvers``. Fitted state is one flat parameter vector
+(``_flat``) plus the layout that slices it; ``coefs_`` and ``intercepts_`` are
+views into it.
+"""
+
+import numbers
+import time
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import validate_data
+
+from . import _validation as check
+from . import activations as act
+from ._network import Layout, forward, hidden_forward, init_params, make_hidden
+from ._optimizers import OPTIMIZERS
+from ._solvers import History, Validation, run_lbfgs, run_minibatch
+
+_SOLVERS = ("adam", "sgd", "lbfgs")
+_LEARNING_RATES = ("constant", "invscaling", "adaptive")
+# Below this many rows, predict checks a plain ndarray itself instead of through
+# validate_data, whose fixed cost is most of a one-row prediction.
+_FAST_PATH_MAX_ROWS = 2048
+
+
+def _check_custom_activation(pair):
+    """Validate a ``(g, g_grad)`` pair by central differences on a few points."""
+    if len(pair) != 2 or not all(callable(f) for f in pair):
+        raise check.InvalidParameterError(
+            f"hidden_activation={pair!r} is not valid: a custom activation is a pair "
+            "(g, g_grad) of callables, g(Z) -> A and g_grad(Z, A) -> dA/dZ."
+        )
+    g, g_grad = pair
+    Z = np.linspace(-2.5, 2.5, 12).reshape(3, 4) + 0.0123  # off the kinks at 0
+    step = 1e-6
+    try:
+        A = np.asarray(g(Z), dtype=float)
+        analytic = np.asarray(g_grad(Z, A), dtype=float)
+        numeric = (np.asarray(g(Z + step), dtype=float) - np.asarray(g(Z - step), dtype=float)) / (
+            2 * step
+        )
+    except Exception as exc:
+        raise ValueError(
+            f"hidden_activation: calling the custom pair on a (3, 4) array failed: {exc!r}"
+        ) from exc
+    if A.shape != Z.shape or analytic.shape != Z.shape:
+        raise ValueError(
+            "hidden_activation: a custom g(Z) and g_grad(Z, A) must return arrays of "
+            f"Z's shape {Z.shape}; got {A.shape} and {analytic.shape}."
+        )
+    error = np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric)))
+    if not np.isfinite(error) or error > 1e-4:
+        raise ValueError(
+            "hidden_activation: the derivative g_grad does not match central differences "
+            f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
+            "must return dA/dZ element-wise."
+        )
+
+
+class BaseShallowNet(BaseEstimator):
+    """Shared machinery of ``ShallowNetClassifier`` and ``ShallowNetRegressor``."""
+
+    # ------------------------------------------------------------------ params
+    def _checked_params(self, incremental):
+        """Check every constructor parameter; return the normalised values the fit uses."""
+        p = {}
+        p["n_hidden"] = check.check_int("n_hidden", self.n_hidden, 1)
+        spec = self.hidden_activation
+        if isinstance(spec, tuple | list) and not isinstance(spec, str):
+            _check_custom_activation(tuple(spec))
+            p["hidden"] = tuple(spec)
+            p["hidden_name"] = "custom"
+        else:
+            try:
+                p["hidden"] = p["hidden_name"] = act.resolve(spec)
+            except ValueError as exc:
+                raise check.InvalidParameterError(str(exc)) from None
+        p["leaky_slope"] = check.check_real("leaky_slope", self.leaky_slope, 0, 1, high_open=True)
+        p["solver"] = check.check_option("solver", self.solver, _SOLVERS)
+        p["alpha"] = check.check_real("alpha", self.alpha, 0)
+        p["batch_size"] = check.check_batch_size(self.batch_size)
+        p["learning_rate"] = check.check_option("learning_rate", self.learning_rate, _LEARNING_RATES)
+        p["learning_rate_init"] = check.check_real(
+            "learning_rate_init", self.learning_rate_init, 0, low_open=True
+        )
+        p["power_t"] = check.check_real("power_t", self.power_t, 0)
+        p["max_iter"] = check.check_int("max_iter", self.max_iter, 1)
+        p["shuffle"] = check.check_bool("shuffle", self.shuffle)
+        p["tol"] = check.check_real("tol", self.tol, 0)
+        p["verbose"] = check.check_verbose(self.verbose)
+        p["warm_start"] = check.check_bool("warm_start", self.warm_start)
+        p["momentum"] = check.check_real("momentum", self.momentum, 0, 1)
+        p["nesterovs_momentum"] = check.check_bool("nesterovs_momentum", self.nesterovs_momentum)
+        p["early_stopping"] = check.check_bool("early_stopping", self.early_stopping)
+        p["validation_fraction"] = check.check_real(
+            "validation_fraction", self.validation_fraction, 0, 1,
+            low_open=p["early_stopping"], high_open=True,
+        )
+        p["beta_1"] = check.check_real("beta_1", self.beta_1, 0, 1, high_open=True)
+        p["beta_2"] = check.check_real("beta_2", self.beta_2, 0, 1, high_open=True)
+        p["epsilon"] = check.check_real("epsilon", self.epsilon, 0, low_open=True)
+        p["n_iter_no_change"] = check.check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        p["max_fun"] = check.check_int("max_fun", self.max_fun, 1)
+        p["dtype"] = check.check_dtype(self.dtype)
+        if incremental:
+            if p["solver"] == "lbfgs":
+                raise ValueError(
+                    "partial_fit is only available for the stochastic solvers 'sgd' and "
+                    "'adam'; solver='lbfgs' fits the whole batch at once: use fit."
+                )
+            if p["early_stopping"]:
+                raise ValueError("partial_fit does not support early_stopping=True; "
+                                 "use fit, or set early_stopping=False.")
+        p.update(self._checked_task_params())
+        return p
+
+    # ------------------------------------------------------------------ input
+    def _validate_fit_input(self, X, y, reset, dtype):
+        X, y = validate_data(
+            self, X, y, reset=reset, accept_sparse=("csr", "csc"),
+            dtype=(np.float64, np.float32), multi_output=True, y_numeric=self._y_numeric,
+        )
+        if dtype is not None and X.dtype != dtype:
+            X = X.astype(dtype)
+        return X, y
+
+    def _validate_predict_input(self, X):
+        """Return X ready for the forward pass, in the fitted dtype."""
+        if not self.__sklearn_is_fitted__():
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        dtype = self._flat.dtype
+        # Fast path for small plain arrays: the checks validate_data would make
+        # (dtype, 2-D, feature count, finiteness), without its fixed cost.
+        if (
+            type(X) is np.ndarray
+            and X.dtype == dtype
+            and X.ndim == 2
+            and 0 < X.shape[0] <= _FAST_PATH_MAX_ROWS
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            and np.isfinite(X).all()
+        ):
+            return X
+        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"),
+                          dtype=(np.float64, np.float32))
+        return X if X.dtype == dtype else X.astype(dtype)
+
+    def _validate_sample_weight(self, sample_weight, n_samples, dtype):
+        if sample_weight is None:
+            return None
+        if isinstance(sample_weight, numbers.Real):
+            sample_weight = np.full(n_samples, sample_weight)
+        try:
+            sw = np.asarray(sample_weight, dtype=dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"sample_weight must be an array of numbers: {exc}") from None
+        if sw.ndim != 1 or sw.shape[0] != n_samples:
+            raise ValueError(
+                f"sample_weight.shape == {sw.shape}, expected ({n_samples},): one "
+                "non-negative weight per sample."
+            )
+        if not np.isfinite(sw).all():
+            raise ValueError("sample_weight contains NaN or infinity; weights must be finite.")
+        if (sw < 0).any():
+            raise ValueError("Negative values in data passed to sample_weight; weights must "
+                             "be non-negative.")
+        if not sw.sum() > 0:
+            raise ValueError("sample_weight sums to zero: at least one sample needs a "
+                             "positive weight.")
+        if sw is sample_weight:
+            sw = sw.copy()  # the caller's array is never written to, nor kept
+        return sw
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to X and y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR/CSC sparse matrices are used as they are.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; loss and gradients are their weighted mean, so a
+            weight of 2 equals repeating the row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    def _is_continuing(self, incremental):
+        fitted = self.__sklearn_is_fitted__()
+        return fitted and (incremental or self.warm_start)
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        # A failed (re)fit leaves the estimator exactly as it was: everything is
+        # built on the side and committed at the end; this undoes what
+        # validate_data sets before a later check fails.
+        saved = dict(self.__dict__)
+        try:
+            return self._fit_uncommitted(X, y, sample_weight, incremental, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+
+    def _fit_uncommitted(self, X, y, sample_weight, incremental, classes):
+        p = self._checked_params(incremental)
+        continuing = self._is_continuing(incremental)
+        dtype = self._flat.dtype if continuing else p["dtype"]
+        X, y = self._validate_fit_input(X, y, reset=not continuing, dtype=dtype)
+        if X.shape[0] == 0:
+            raise ValueError("X has 0 samples; at least one is required.")
+        dtype = X.dtype
+        sw = self._validate_sample_weight(sample_weight, X.shape[0], dtype)
+        task = self._encode_targets(y, p, continuing, incremental, classes, dtype)
+        sw = self._combine_weights(sw, task, dtype)
+
+        layout = Layout(X.shape[1], p["n_hidden"], task.n_outputs, p["hidden_name"] == "prelu")
+        rng = check_random_state(self.random_state)
+        if continuing:
+            if layout != self._layout():
+                raise ValueError(
+                    f"n_hidden={p['n_hidden']} or the hidden activation changed since the "
+                    "last fit; warm_start and partial_fit continue the same network. Set "
+                    "warm_start=False to start a new one."
+                )
+            params = layout.views(self._flat.copy())
+            history = self._history if incremental else self._fresh_history(p, incremental)
+            history.n_iter = history.n_iter if incremental else 0
+        else:
+            params = init_params(layout, p["hidden_name"], rng, dtype)
+            history = self._fresh_history(p, incremental)
+        hidden = make_hidden(p["hidden"], p["leaky_slope"])
+        loss = task.loss
+        on_epoch = self._epoch_reporter(p["verbose"], history)
+
+        if p["solver"] == "lbfgs":
+            outcome = run_lbfgs(
+                params, layout, X, task.target, sw, hidden, loss, p["alpha"],
+                max_iter=p["max_iter"], max_fun=p["max_fun"], tol=p["tol"], history=history,
+                on_epoch=on_epoch,
+            )
+            optimizer = None
+        else:
+            optimizer = self._optimizer if (incremental and continuing) else None
+            if optimizer is None:
+                optimizer = self._make_optimizer(p, layout.n_params, dtype)
+            X_train, target_train, sw_train, validation = X, task.target, sw, None
+            if p["early_stopping"]:
+                X_train, target_train, sw_train, validation = self._split_validation(
+                    X, task, sw, p, rng
+                )
+            n_train = X_train.shape[0]
+            batch_size = min(200, n_train) if p["batch_size"] == "auto" else p["batch_size"]
+            if batch_size > n_train:
+                warnings.warn(
+                    f"batch_size={batch_size} is larger than the {n_train} training samples; "
+                    "it is clipped to the number of samples."
+                )
+                batch_size = n_train
+            outcome = run_minibatch(
+                params, layout, X_train, target_train, sw_train, hidden, loss, p["alpha"],
+                optimizer, batch_size=batch_size, max_iter=p["max_iter"], shuffle=p["shuffle"],
+                tol=p["tol"], n_iter_no_change=p["n_iter_no_change"], rng=rng, history=history,
+                validation=validation, incremental=incremental, on_epoch=on_epoch,
+            )
+
+        if outcome.diverged:
+            warnings.warn(outcome.message, ConvergenceWarning)
+        elif not outcome.converged:
+            if p["solver"] == "lbfgs":
+                warnings.warn(
+                    f"lbfgs failed to converge after {history.n_iter} iteration(s) "
+                    f"{outcome.message}. Increase max_iter or max_fun, or scale the data.",
+                    ConvergenceWarning,
+                )
+            elif not incremental:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) reached and "
+                    "the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
+
+        # commit
+        self._flat = params.flat
+        self._shape = tuple(layout)
+        self._hidden_resolved = p["hidden"]
+        self._leaky_slope = p["leaky_slope"]
+        self._history = history
+        self._optimizer = optimizer
+        self._loss = loss
+        task.commit(self)
+        self.n_layers_ = 3
+        self.n_outputs_ = task.n_outputs
+        self.out_activation_ = loss.output
+        self.n_iter_ = history.n_iter
+        self.t_ = history.t
+        self.loss_curve_ = list(history.loss_curve)
+        self.loss_ = history.loss_curve[-1]
+        self.best_loss_ = history.best_loss
+        self.validation_scores_ = (
+            None if history.validation_scores is None else list(history.validation_scores)
+        )
+        self.validation_loss_curve_ = (
+            None if history.validation_loss_curve is None
+            else list(history.validation_loss_curve)
+        )
+        self.best_validation_score_ = history.best_validation_score
+        return self
+
+    @staticmethod
+    def _fresh_history(p, incremental):
+        return History.start(p["early_stopping"] and not incremental and p["solver"] != "lbfgs")
+
+    @staticmethod
+    def _make_optimizer(p, n_params, dtype):
+        if p["solver"] == "sgd":
+            return OPTIMIZERS["sgd"](
+                n_params, dtype, p["learning_rate_init"], p["learning_rate"], p["momentum"],
+                p["nesterovs_momentum"], p["power_t"],
+            )
+        return OPTIMIZERS["adam"](
+            n_params, dtype, p["learning_rate_init"], p["beta_1"], p["beta_2"], p["epsilon"]
+        )
+
+    def _split_validation(self, X, task, sw, p, rng):
+        n_samples = X.shape[0]
+        stratify = task.stratify_labels
+        arrays = [np.arange(n_samples)]
+        try:
+            (train_idx, val_idx) = train_test_split(
+                *arrays, random_state=rng, test_size=p["validation_fraction"], stratify=stratify
+            )
+        except ValueError:
+            # too few members of some class to stratify: split at random instead
+            (train_idx, val_idx) = train_test_split(
+                *arrays, random_state=rng, test_size=p["validation_fraction"]
+            )
+        if val_idx.shape[0] < 2:
+            raise ValueError(
+                f"The validation set is too small ({val_idx.shape[0]} samples): increase "
+                "validation_fraction or the size of the dataset, or set early_stopping=False."
+            )
+        train_idx.sort()
+        val_idx.sort()
+        target = task.target
+        sw_train = None if sw is None else sw[train_idx]
+        sw_val = None if sw is None else sw[val_idx]
+        validation = Validation(
+            X[val_idx], target[val_idx], sw_val,
+            lambda Z2: self._validation_score(Z2, task, val_idx, sw_val),
+        )
+        return X[train_idx], target[train_idx], sw_train, validation
+
+    def _epoch_reporter(self, verbose, history):
+        if not verbose:
+            return None
+        started = time.perf_counter()
+
+        def report(h):
+            line = f"Iteration {h.n_iter}, loss = {h.loss_curve[-1]:.8f}"
+            if h.validation_scores:
+                line += f", validation score = {h.validation_scores[-1]:.6f}"
+            line += f", elapsed = {time.perf_counter() - started:.2f}s"
+            print(line)
+            return False
+
+        return report
+
+    # ------------------------------------------------------------------ state
+    def __sklearn_is_fitted__(self):
+        return "_flat" in self.__dict__
+
+    def _layout(self):
+        return Layout(*self._shape)
+
+    def _params(self):
+        return self._layout().views(self._flat)
+
+    def _hidden(self):
+        return make_hidden(self._hidden_resolved, self._leaky_slope)
+
+    def _logits(self, X):
+        X = self._validate_predict_input(X)
+        return forward(self._params(), X, self._hidden())
+
+    def hidden_activations(self, X):
+        """The hidden layer's output ``A1 = g(X W1 + b1)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        A1 : ndarray of shape (n_samples, n_hidden)
+            In the fitted dtype.
+        """
+        X = self._validate_predict_input(X)
+        return hidden_forward(self._params(), X, self._hidden())
+
+    @property
+    def coefs_(self):
+        """``[W1 (n_features, n_hidden), W2 (n_hidden, n_outputs)]``, views of the weights."""
+        if not self.__sklearn_is_fitted__():
+            raise AttributeError("coefs_")
+        p = self._params()
+        return [p.W1, p.W2]
+
+    @coefs_.setter
+    def coefs_(self, value):
+        p = self._params()
+        p.W1[...] = value[0]
+        p.W2[...] = value[1]
+
+    @property
+    def intercepts_(self):
+        """``[b1 (n_hidden,), b2 (n_outputs,)]``, views of the biases."""
+        if not self.__sklearn_is_fitted__():
+            raise AttributeError("intercepts_")
+        p = self._params()
+        return [p.b1, p.b2]
+
+    @intercepts_.setter
+    def intercepts_(self, value):
+        p = self._params()
+        p.b1[...] = value[0]
+        p.b2[...] = value[1]
+
+    @property
+    def prelu_slopes_(self):
+        """The learnt negative-side slope of each hidden unit, shape ``(n_hidden,)`` (prelu only)."""
+        if not self.__sklearn_is_fitted__() or not self._shape[3]:
+            raise AttributeError("prelu_slopes_ exists only after a fit with hidden_activation='prelu'")
+        return self._params().slope
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+

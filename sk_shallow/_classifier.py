@@ -1,0 +1,411 @@
+"""ShallowNetClassifier: labels in, sigmoid or softmax outputs, probabilities out."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import column_or_1d
+
+from . import _validation as check
+from ._base import BaseShallowNet
+from ._losses import BinaryLogLoss, CrossEntropy
+from .activations import log_logistic, log_softmax, softmax
+
+_OUTPUTS = {"auto": "auto", "sigmoid": "logistic", "logistic": "logistic", "softmax": "softmax"}
+
+
+@dataclass
+class _Labels:
+    """The encoded targets of one classification fit."""
+
+    target: np.ndarray  # class indices (softmax) or a 0/1 matrix (sigmoid)
+    n_outputs: int
+    loss: object
+    classes: np.ndarray
+    kind: str  # 'binary', 'multiclass' or 'multilabel-indicator'
+    class_indices: np.ndarray | None  # (n_samples,) index into classes, None for multilabel
+
+    @property
+    def stratify_labels(self):
+        return self.class_indices
+
+    def commit(self, estimator):
+        estimator.classes_ = self.classes
+        estimator._target_kind = self.kind
+
+
+class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
+    """A one-hidden-layer neural network classifier on a vectorised NumPy core.
+
+    ``Z1 = X W1 + b1``, ``A1 = g(Z1)``, ``Z2 = A1 W2 + b2``, and the outputs
+    ``A2 = sigmoid(Z2)`` (binary, multilabel) or ``softmax(Z2)`` (multiclass),
+    trained on the log loss computed from the logits ``Z2``.
+
+    Parameters
+    ----------
+    n_hidden : int, default=100
+        Units in the hidden layer.
+    hidden_activation : str or (callable, callable), default='relu'
+        ``'identity'`` (alias ``'linear'``), ``'logistic'`` (``'sigmoid'``),
+        ``'tanh'``, ``'relu'``, ``'leaky_relu'``, ``'elu'``, ``'swish'`` or
+        ``'prelu'`` (one learnt negative slope per unit, initially 0.25), or a
+        pair ``(g, g_grad)`` with ``g(Z) -> A`` and ``g_grad(Z, A) -> dA/dZ``,
+        checked against central differences at fit. ``'step'`` is refused: its
+        derivative is zero almost everywhere.
+    leaky_slope : float, default=0.01
+        The slope of ``leaky_relu`` for ``z < 0``, in ``[0, 1)``.
+    output_activation : {'auto', 'sigmoid', 'softmax'}, default='auto'
+        ``'auto'``: sigmoid for binary and multilabel targets, softmax for
+        multiclass. ``'sigmoid'`` on multiclass trains one-vs-rest outputs whose
+        probabilities are normalised to sum to 1.
+    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
+        The course's plain batch gradient descent is
+        ``solver='sgd', batch_size=n_samples, momentum=0``.
+    alpha : float, default=1e-4
+        L2 penalty: the objective adds ``alpha / (2 sum(w)) ||W||^2``.
+    batch_size : int or 'auto', default='auto'
+        ``min(200, n_samples)`` for ``'auto'``; unused by lbfgs.
+    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
+        Step-size schedule of ``solver='sgd'``.
+    learning_rate_init : float, default=0.001
+    power_t : float, default=0.5
+        Exponent of the ``'invscaling'`` schedule.
+    max_iter : int, default=200
+        Epochs (sgd, adam) or iterations (lbfgs).
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the shuffling and the early-stopping split.
+    tol : float, default=1e-4
+    verbose : bool or int, default=False
+        Print one line per epoch: epoch, loss, validation score, elapsed time.
+    warm_start : bool, default=False
+        Continue from the previous fit's weights.
+    momentum : float, default=0.9
+    nesterovs_momentum : bool, default=True
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified) and stop when
+        its accuracy stalls; the best weights are kept.
+    validation_fraction : float, default=0.1
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's parameters.
+    n_iter_no_change : int, default=10
+    max_fun : int, default=15000
+        Loss evaluations allowed to lbfgs.
+    dtype : {None, 'float32', 'float64'}, default=None
+        Compute dtype. None follows X: float32 stays float32, anything else
+        computes in float64. ``'float32'`` computes, stores and predicts in
+        float32 whatever X is.
+    class_weight : dict, 'balanced' or None, default=None
+        Weights per class, multiplied into ``sample_weight``; ``'balanced'`` uses
+        ``n_samples / (n_classes * bincount(y))``. Not for multilabel targets.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coefs_ : list of [ndarray of shape (n_features, n_hidden), ndarray of shape (n_hidden, n_outputs)]
+    intercepts_ : list of [ndarray of shape (n_hidden,), ndarray of shape (n_outputs,)]
+    prelu_slopes_ : ndarray of shape (n_hidden,)
+        Only with ``hidden_activation='prelu'``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X had string column names.
+    n_iter_ : int
+    t_ : int
+        Training samples seen.
+    loss_ : float
+    loss_curve_ : list of float
+        One entry per epoch (per iteration for lbfgs).
+    best_loss_ : float or None
+    validation_scores_ : list of float or None
+    validation_loss_curve_ : list of float or None
+    best_validation_score_ : float or None
+    n_outputs_ : int
+    n_layers_ : int
+    out_activation_ : str
+
+    See Also
+    --------
+    ShallowNetRegressor : the same network for regression.
+    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
+    sklearn.linear_model.LogisticRegression : what ``hidden_activation='identity'`` reduces to.
+
+    Notes
+    -----
+    The course notes stack examples as columns (``Z = W X + b``); scikit-learn
+    stacks them as rows, so the code computes ``Z = X W + b`` with ``W`` of
+    shape ``(n_in, n_out)``: the same network, transposed.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_moons
+    >>> from sk_shallow import ShallowNetClassifier
+    >>> X, y = make_moons(200, noise=0.1, random_state=0)
+    >>> clf = ShallowNetClassifier(n_hidden=16, hidden_activation="tanh", solver="lbfgs",
+    ...                            random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    """
+
+    _y_numeric = False
+
+    def __init__(self, n_hidden=100, *, hidden_activation="relu", leaky_slope=0.01,
+                 output_activation="auto", solver="adam", alpha=1e-4, batch_size="auto",
+                 learning_rate="constant", learning_rate_init=1e-3, power_t=0.5, max_iter=200,
+                 shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False,
+                 validation_fraction=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 n_iter_no_change=10, max_fun=15000, dtype=None, class_weight=None):
+        self.n_hidden = n_hidden
+        self.hidden_activation = hidden_activation
+        self.leaky_slope = leaky_slope
+        self.output_activation = output_activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dtype = dtype
+        self.class_weight = class_weight
+
+    def _checked_task_params(self):
+        output = self.output_activation
+        if not isinstance(output, str) or output not in _OUTPUTS:
+            raise check.InvalidParameterError(
+                f"output_activation={output!r} is not valid for a classifier: use one of "
+                f"{sorted(_OUTPUTS)} ('linear' is for ShallowNetRegressor)."
+            )
+        cw = self.class_weight
+        if not (cw is None or isinstance(cw, dict) or (isinstance(cw, str) and cw == "balanced")):
+            raise check.InvalidParameterError(
+                f"class_weight={cw!r} is not valid: use None, 'balanced' or a dict "
+                "{class_label: weight}."
+            )
+        return {"output": _OUTPUTS[output]}
+
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Run one epoch of the stochastic solver on X and y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        sample_weight : array-like of shape (n_samples,), default=None
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self : object
+        """
+        if not self.__sklearn_is_fitted__() and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit: every "
+                             "label the data will ever contain.")
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _encode_targets(self, y, p, continuing, incremental, classes, dtype):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        kind = type_of_target(y)
+        if kind == "multilabel-indicator":
+            n_labels = y.shape[1]
+            new_classes = np.arange(n_labels)
+        else:
+            new_classes = np.unique(y)
+            if classes is not None and not continuing:
+                new_classes = np.unique(np.asarray(classes))
+                unseen = np.setdiff1d(np.unique(y), new_classes)
+                if unseen.size:
+                    raise ValueError(f"y contains labels {unseen} that are not in classes="
+                                     f"{new_classes}.")
+                kind = "binary" if new_classes.size <= 2 else "multiclass"
+
+        if continuing:
+            if kind != self._target_kind and {kind, self._target_kind} != {"binary", "multiclass"}:
+                raise ValueError(f"y is {kind} but the network was fitted on {self._target_kind} "
+                                 "targets; refit with warm_start=False.")
+            kind = self._target_kind
+            if kind == "multilabel-indicator":
+                if y.shape[1] != self.classes_.size:
+                    raise ValueError(f"y has {y.shape[1]} labels, the network was fitted on "
+                                     f"{self.classes_.size}.")
+            else:
+                seen = np.unique(y)
+                if incremental:
+                    unseen = np.setdiff1d(seen, self.classes_)
+                    if unseen.size:
+                        raise ValueError(
+                            f"y has classes not in self.classes_: {unseen}. self.classes_ "
+                            f"has {self.classes_}; pass every class in classes= on the first "
+                            "call to partial_fit."
+                        )
+                elif set(seen.tolist()) != set(self.classes_.tolist()):
+                    raise ValueError(
+                        "warm_start can only be used where y has the same classes as in the "
+                        f"previous call to fit. Previously got {self.classes_}, y has {seen}."
+                    )
+            new_classes = self.classes_
+        elif kind != "multilabel-indicator" and new_classes.size < 2:
+            raise ValueError(
+                "This solver needs samples of at least 2 classes in the data, but the data "
+                f"contains only one class: {new_classes[0]!r}."
+            )
+
+        output = p["output"]
+        if kind == "multilabel-indicator":
+            if output == "softmax":
+                raise ValueError("output_activation='softmax' cannot fit multilabel targets "
+                                 "(each row may hold several labels); use 'auto' or 'sigmoid'.")
+            return _Labels(np.asarray(y, dtype=dtype), new_classes.size, BinaryLogLoss(),
+                           new_classes, kind, None)
+
+        indices = np.searchsorted(new_classes, y)
+        n_classes = new_classes.size
+        if output == "auto":
+            output = "logistic" if n_classes == 2 else "softmax"
+        if continuing:
+            output = self.out_activation_
+        if output == "softmax":
+            return _Labels(indices, n_classes, CrossEntropy(), new_classes, kind, indices)
+        if n_classes == 2:
+            target = (indices == 1).astype(dtype).reshape(-1, 1)
+            return _Labels(target, 1, BinaryLogLoss(), new_classes, kind, indices)
+        one_hot = np.zeros((indices.size, n_classes), dtype=dtype)
+        one_hot[np.arange(indices.size), indices] = 1
+        return _Labels(one_hot, n_classes, BinaryLogLoss(), new_classes, kind, indices)
+
+    def _combine_weights(self, sw, labels, dtype):
+        if self.class_weight is None:
+            return sw
+        if labels.kind == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multilabel targets; use "
+                             "sample_weight.")
+        try:
+            per_class = compute_class_weight(
+                self.class_weight, classes=labels.classes,
+                y=labels.classes[labels.class_indices],
+            )
+        except ValueError as exc:
+            raise ValueError(f"class_weight={self.class_weight!r}: {exc}") from None
+        weights = per_class[labels.class_indices].astype(dtype)
+        return weights if sw is None else weights * sw
+
+    def _validation_score(self, Z2, task, val_idx, sw_val):
+        predicted = self._indices_from_logits(Z2, task.loss, task.kind)
+        if task.kind == "multilabel-indicator":
+            # subset accuracy, as ClassifierMixin.score
+            correct = (predicted == task.target[val_idx]).all(axis=1)
+        else:
+            correct = predicted == task.class_indices[val_idx]
+        return float(np.average(correct, weights=sw_val))
+
+    @staticmethod
+    def _indices_from_logits(Z2, loss, kind):
+        if kind == "multilabel-indicator":
+            return (Z2 > 0).astype(int)
+        if Z2.shape[1] == 1:
+            return (Z2[:, 0] > 0).astype(int)
+        return Z2.argmax(axis=1)
+
+    # ------------------------------------------------------------------ predict
+    def decision_function(self, X):
+        """The logits ``Z2 = A1 W2 + b2``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) for binary targets, else (n_samples, n_outputs)
+        """
+        Z2 = self._logits(X)
+        return Z2[:, 0] if Z2.shape[1] == 1 and self._target_kind != "multilabel-indicator" else Z2
+
+    def predict(self, X):
+        """Predict class labels (an indicator matrix for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        if self._target_kind == "multilabel-indicator":
+            return (self._logits(X) > 0).astype(int)
+        # argmax of the probabilities themselves, so that predict always equals
+        # classes_[argmax(predict_proba)], ties and rounding included
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities; rows sum to 1 except for multilabel targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        Z2 = self._logits(X)
+        if self._target_kind == "multilabel-indicator":
+            return self._loss.predict(Z2)
+        if Z2.shape[1] == 1:
+            # [sigmoid(-z), sigmoid(z)]: no 1 - p cancellation near p = 1
+            proba = np.empty((Z2.shape[0], 2), dtype=Z2.dtype)
+            proba[:, 0] = self._loss.predict(-Z2[:, 0])
+            proba[:, 1] = self._loss.predict(Z2[:, 0])
+            return proba
+        if self.out_activation_ == "softmax":
+            return softmax(Z2, out=Z2)
+        # one-vs-rest sigmoids normalised: softmax of log sigmoid stays finite
+        # even where every sigmoid underflows to 0
+        return softmax(log_logistic(Z2))
+
+    def predict_log_proba(self, X):
+        """Log of ``predict_proba``, computed from the logits: finite for every finite input.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        Z2 = self._logits(X)
+        if self._target_kind == "multilabel-indicator":
+            return log_logistic(Z2)
+        if Z2.shape[1] == 1:
+            return np.column_stack([log_logistic(-Z2[:, 0]), log_logistic(Z2[:, 0])])
+        if self.out_activation_ == "softmax":
+            return log_softmax(Z2)
+        return log_softmax(log_logistic(Z2))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags

@@ -1,0 +1,229 @@
+"""Training loops: mini-batch epochs for SGD/Adam, and the L-BFGS driver.
+
+Both work on a ``Params`` whose flat buffer they update in place, and record
+what happened in a ``History`` the estimator keeps between ``partial_fit``
+calls. Neither knows about estimators: early stopping gets a scoring callable,
+progress reporting an ``on_epoch`` callable.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import minimize
+
+from ._network import Workspace, forward, loss_and_grad
+
+
+@dataclass
+class History:
+    """What training has seen so far; carried across ``partial_fit`` calls."""
+
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list | None = None
+    validation_loss_curve: list | None = None
+    best_loss: float | None = np.inf
+    best_validation_score: float | None = None
+    best_flat: np.ndarray | None = None
+    no_improvement_count: int = 0
+    n_iter: int = 0
+    t: int = 0
+
+    @classmethod
+    def start(cls, early_stopping):
+        if early_stopping:
+            return cls(validation_scores=[], validation_loss_curve=[], best_loss=None,
+                       best_validation_score=-np.inf)
+        return cls()
+
+
+@dataclass
+class Validation:
+    """A held-out set for early stopping; ``score(Z2) -> float``, higher is better."""
+
+    X: object
+    target: np.ndarray
+    sw: np.ndarray | None
+    score: object
+
+
+@dataclass
+class Outcome:
+    """How a run ended: ``converged`` False means the iteration budget ran out."""
+
+    converged: bool
+    diverged: bool = False
+    message: str = ""
+
+
+def _sum_or_count(sw, n):
+    return float(n) if sw is None else float(sw.sum())
+
+
+def _take_rows(A, idx, buf):
+    # mode="clip" skips the bounds check that makes the default mode copy twice
+    return np.take(A, idx, axis=0, out=buf[: idx.shape[0]], mode="clip")
+
+
+def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer, *,
+                  batch_size, max_iter, shuffle, tol, n_iter_no_change, rng, history,
+                  validation=None, incremental=False, on_epoch=None):
+    """Run epochs of mini-batch updates until the loss (or validation score) stalls.
+
+    Parameters
+    ----------
+    params : Params, updated in place.
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    target : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+    sw : ndarray of shape (n_samples,) or None
+    optimizer : ``SGD`` or ``Adam`` from ``_optimizers``
+    rng : numpy.random.RandomState
+    history : History, updated in place.
+    validation : Validation or None; when given, the best-scoring weights are kept.
+    incremental : bool; run exactly one epoch (``partial_fit``).
+    on_epoch : callable(history) -> bool or None; True asks to stop.
+
+    Returns
+    -------
+    Outcome
+    """
+    n_samples = X.shape[0]
+    dtype = params.flat.dtype
+    dense = isinstance(X, np.ndarray)
+    work = Workspace(layout, batch_size, dtype)
+    grad = layout.empty(dtype)
+    if shuffle:
+        X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype) if dense else None
+        target_buf = np.empty((batch_size,) + target.shape[1:], dtype=target.dtype)
+        sw_buf = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
+    total_weight = _sum_or_count(sw, n_samples)
+    last_good = params.flat.copy()
+    epochs = 1 if incremental else max_iter
+
+    for _ in range(epochs):
+        order = rng.permutation(n_samples) if shuffle else None
+        accumulated = 0.0
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            if shuffle:
+                idx = order[start:stop]
+                X_batch = _take_rows(X, idx, X_buf) if dense else X[idx]
+                target_batch = _take_rows(target, idx, target_buf)
+                sw_batch = None if sw is None else _take_rows(sw, idx, sw_buf)
+            else:
+                X_batch, target_batch = X[start:stop], target[start:stop]
+                sw_batch = None if sw is None else sw[start:stop]
+            batch_weight = _sum_or_count(sw_batch, stop - start)
+            if batch_weight <= 0:
+                continue  # all-zero weights: this batch carries no information
+            value = loss_and_grad(params, grad, X_batch, target_batch, sw_batch, batch_weight,
+                                  hidden, loss, alpha, work)
+            accumulated += value * batch_weight
+            optimizer.step(params.flat, grad.flat)
+
+        epoch_loss = accumulated / total_weight
+        if not (np.isfinite(epoch_loss) and np.isfinite(params.flat).all()):
+            params.flat[...] = last_good
+            return Outcome(
+                converged=False, diverged=True,
+                message=(f"training diverged in epoch {history.n_iter + 1} (the loss or "
+                         "the weights became non-finite); the weights from before that "
+                         "epoch were kept. Lower learning_rate_init or scale the inputs."),
+            )
+        np.copyto(last_good, params.flat)
+        history.n_iter += 1
+        history.t += n_samples
+        history.loss_curve.append(epoch_loss)
+        _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol)
+        optimizer.epoch_ends(history.t)
+
+        if on_epoch is not None and on_epoch(history):
+            return _finish(params, history, validation,
+                           Outcome(converged=True, message="stopped by a callback"))
+        if history.no_improvement_count > n_iter_no_change:
+            what = "Validation score" if validation is not None else "Training loss"
+            message = (f"{what} did not improve more than tol={tol:f} for "
+                       f"{n_iter_no_change} consecutive epochs.")
+            if optimizer.stalled():
+                return _finish(params, history, validation,
+                               Outcome(converged=True, message=message))
+            history.no_improvement_count = 0
+
+    return _finish(params, history, validation, Outcome(converged=incremental))
+
+
+def _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol):
+    """scikit-learn's rule: count epochs whose loss/score did not beat the best by ``tol``."""
+    if validation is None:
+        current = history.loss_curve[-1]
+        if current > history.best_loss - tol:
+            history.no_improvement_count += 1
+        else:
+            history.no_improvement_count = 0
+        history.best_loss = min(history.best_loss, current)
+        return
+    Z2 = forward(params, validation.X, hidden)
+    score = float(validation.score(Z2))
+    val_weight = _sum_or_count(validation.sw, Z2.shape[0])
+    val_loss = loss.loss(Z2, validation.target, validation.sw, val_weight)
+    history.validation_scores.append(score)
+    history.validation_loss_curve.append(val_loss)
+    if score < history.best_validation_score + tol:
+        history.no_improvement_count += 1
+    else:
+        history.no_improvement_count = 0
+    if score > history.best_validation_score:
+        history.best_validation_score = score
+        history.best_flat = params.flat.copy()
+
+
+def _finish(params, history, validation, outcome):
+    if validation is not None and history.best_flat is not None:
+        params.flat[...] = history.best_flat
+    return outcome
+
+
+def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, max_fun,
+              tol, history, on_epoch=None):
+    """Full-batch L-BFGS-B on the flat parameter vector (scipy works in float64).
+
+    One ``history.loss_curve`` entry per L-BFGS iteration; ``on_epoch`` is
+    called after each iteration and may return True to stop.
+
+    Returns
+    -------
+    Outcome
+    """
+    n_samples = X.shape[0]
+    dtype = params.flat.dtype
+    work = Workspace(layout, n_samples, dtype)
+    grad = layout.empty(dtype)
+    sw_sum = _sum_or_count(sw, n_samples)
+
+    def objective(theta):
+        params.flat[...] = theta
+        value = loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work)
+        # a copy: scipy keeps the gradient it was handed, and grad is reused
+        return value, grad.flat.astype(np.float64)
+
+    def after_iteration(intermediate_result):
+        history.n_iter += 1
+        history.loss_curve.append(float(intermediate_result.fun))
+        if on_epoch is not None and on_epoch(history):
+            raise StopIteration
+
+    start_iter = history.n_iter
+    result = minimize(
+        objective, params.flat.astype(np.float64), method="L-BFGS-B", jac=True,
+        callback=after_iteration,
+        options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+    )
+    if not np.isfinite(result.x).all():
+        raise FloatingPointError("L-BFGS produced non-finite weights")
+    params.flat[...] = result.x
+    history.best_loss = None
+    if history.n_iter == start_iter:  # stopped before its first iteration ended
+        history.loss_curve.append(float(result.fun))
+    message = result.message if isinstance(result.message, str) else result.message.decode()
+    # status 99: a callback raised StopIteration, which is a requested stop
+    return Outcome(converged=result.status in (0, 99),
+                   message=f"(status={result.status}): {message}")

@@ -1,0 +1,94 @@
+"""Constructor-parameter checks: each error names the parameter, the value and what is accepted.
+
+Kept apart from the estimators so that one table says what every parameter
+accepts. Checks run at ``fit``/``partial_fit`` (``__init__`` only stores), and
+before any fitted state is touched.
+"""
+
+import numbers
+
+import numpy as np
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A constructor parameter has a wrong type or value.
+
+    Inherits from both ``ValueError`` and ``TypeError``, as scikit-learn's own
+    ``InvalidParameterError`` does, so either ``except`` clause catches it.
+    """
+
+
+def _fail(name, value, accepted):
+    raise InvalidParameterError(f"{name}={value!r} is not valid: {name} must be {accepted}.")
+
+
+def is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def check_int(name, value, low, high=None):
+    if not is_int(value) or value < low or (high is not None and value > high):
+        bound = f">= {low}" if high is None else f"in [{low}, {high}]"
+        _fail(name, value, f"an integer {bound}")
+    return int(value)
+
+
+def check_real(name, value, low=None, high=None, low_open=False, high_open=False):
+    """A finite real within the (half-)open or closed bounds given."""
+    ok = is_real(value)
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        _fail(name, value, f"a finite real number in {left}{lo}, {hi}{right}")
+    return float(value)
+
+
+def check_option(name, value, options):
+    if not isinstance(value, str) or value not in options:
+        _fail(name, value, f"one of {sorted(options)}")
+    return value
+
+
+def check_bool(name, value):
+    if not isinstance(value, bool | np.bool_):
+        _fail(name, value, "True or False")
+    return bool(value)
+
+
+def check_verbose(value):
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if is_int(value) and value >= 0:
+        return int(value)
+    _fail("verbose", value, "a bool or an integer >= 0")
+
+
+def check_batch_size(value):
+    if isinstance(value, str) and value == "auto":
+        return "auto"
+    if not is_int(value) or value < 1:
+        _fail("batch_size", value, "'auto' or an integer >= 1")
+    return int(value)
+
+
+def check_dtype(value):
+    if value is None:
+        return None
+    try:
+        dtype = np.dtype(value)
+    except TypeError:
+        dtype = None
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        _fail("dtype", value, "None (the dtype of X: float32 stays float32, anything else "
+              "computes in float64), 'float32' or 'float64'")
+    return dtype

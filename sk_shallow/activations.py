@@ -1,0 +1,303 @@
+"""Activation functions of the hidden and output layers, each beside its derivative.
+
+Every activation ``g(Z)`` is paired with ``g_grad(Z, A)``, the element-wise
+derivative ``dA/dZ`` evaluated from the pre-activation ``Z`` and the activation
+``A = g(Z)``: tanh and the sigmoid read it off ``A`` (the lecture's ``1 - a^2``
+and ``a(1 - a)``), relu and swish need ``Z``.
+
+All functions return new arrays unless ``out=`` is given (the network passes
+buffers it owns), and keep the dtype of ``Z``: float32 in, float32 out. An
+activation may write over its input (``g(Z, out=Z)``); a derivative's ``out``
+must be a third buffer, distinct from ``Z`` and ``A``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from sk_shallow import activations
+>>> z = np.array([-10.0, 0.0, 10.0])
+>>> activations.logistic_grad(z, activations.logistic(z)).round(4)
+array([0.    , 0.25  , 0.    ])
+>>> activations.relu_grad(np.array([-1.0, 0.0, 1.0]), None)
+array([0., 1., 1.])
+"""
+
+import numpy as np
+from scipy.special import expit, log_expit, logsumexp
+
+__all__ = [
+    "ACTIVATIONS",
+    "ALIASES",
+    "OUTPUT_ACTIVATIONS",
+    "UNTRAINABLE",
+    "elu",
+    "elu_grad",
+    "identity",
+    "identity_grad",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "log_logistic",
+    "log_softmax",
+    "logistic",
+    "logistic_grad",
+    "prelu",
+    "prelu_grad",
+    "prelu_slope_grad",
+    "relu",
+    "relu_grad",
+    "resolve",
+    "softmax",
+    "step",
+    "step_grad",
+    "swish",
+    "swish_grad",
+    "tanh",
+    "tanh_grad",
+]
+
+
+def _empty_like(Z, out):
+    return np.empty_like(Z) if out is None else out
+
+
+def identity(Z, out=None):
+    """``g(z) = z``: a hidden layer of these makes the whole network linear."""
+    out = _empty_like(Z, out)
+    np.copyto(out, Z)
+    return out
+
+
+def identity_grad(Z, A, out=None):
+    """``g'(z) = 1``."""
+    out = _empty_like(Z, out)
+    out.fill(1)
+    return out
+
+
+def logistic(Z, out=None):
+    """The sigmoid ``g(z) = 1 / (1 + e^-z)``, via ``expit`` so no ``exp`` overflows."""
+    return expit(Z, out=out)
+
+
+def logistic_grad(Z, A, out=None):
+    """``g'(z) = a (1 - a)`` (lecture, derivatives of activation functions)."""
+    out = _empty_like(Z, out)
+    np.subtract(1, A, out=out)
+    out *= A
+    return out
+
+
+def tanh(Z, out=None):
+    """``g(z) = (e^z - e^-z) / (e^z + e^-z)``."""
+    return np.tanh(Z, out=out)
+
+
+def tanh_grad(Z, A, out=None):
+    """``g'(z) = 1 - a^2``."""
+    out = _empty_like(Z, out)
+    np.multiply(A, A, out=out)
+    np.subtract(1, out, out=out)
+    return out
+
+
+def relu(Z, out=None):
+    """``g(z) = max(0, z)``."""
+    return np.maximum(Z, 0, out=out)
+
+
+def relu_grad(Z, A, out=None):
+    """``g'(z) = 0`` for ``z < 0`` and ``1`` for ``z >= 0``.
+
+    The course's convention ``g'(0) = 1``: ``A`` alone cannot tell ``z = 0``
+    from ``z < 0``, so this reads ``Z``.
+    """
+    out = _empty_like(Z, out)
+    # bool -> float is a safe cast, so the comparison writes straight into out
+    np.greater_equal(Z, 0, out=out)
+    return out
+
+
+def _copy_into(Z, out):
+    # g(Z, out=Z) is allowed: the forward pass of predict reuses one buffer
+    if out is None:
+        return Z.copy()
+    if out is not Z:
+        np.copyto(out, Z)
+    return out
+
+
+def leaky_relu(Z, slope=0.01, out=None):
+    """``g(z) = max(slope * z, z)``: ``z`` for ``z >= 0`` and ``slope * z`` below."""
+    out = _copy_into(Z, out)
+    np.multiply(out, np.asarray(slope, dtype=out.dtype), out=out, where=out < 0)
+    return out
+
+
+def leaky_relu_grad(Z, A, slope=0.01, out=None):
+    """``g'(z) = slope`` for ``z < 0`` and ``1`` for ``z >= 0`` (the course's ``g'(0) = 1``)."""
+    out = _empty_like(Z, out)
+    out.fill(1)
+    np.copyto(out, np.asarray(slope, dtype=Z.dtype), where=Z < 0)
+    return out
+
+
+def prelu(Z, slope=0.25, out=None):
+    """Parametric relu: ``z`` for ``z >= 0`` and ``slope_j * z`` below, one learnt slope per unit.
+
+    ``slope`` is a scalar or an array of shape ``(n_hidden,)`` broadcast over
+    the rows of ``Z``.
+    """
+    out = _copy_into(Z, out)
+    np.multiply(out, np.asarray(slope, dtype=out.dtype), out=out, where=out < 0)
+    return out
+
+
+def prelu_grad(Z, A, slope=0.25, out=None):
+    """``g'(z) = 1`` for ``z >= 0`` and ``slope_j`` below."""
+    out = _empty_like(Z, out)
+    out.fill(1)
+    np.copyto(out, np.broadcast_to(np.asarray(slope, dtype=Z.dtype), Z.shape), where=Z < 0)
+    return out
+
+
+def prelu_slope_grad(Z, dA):
+    """``d loss / d slope_j = sum_i dA_ij min(Z_ij, 0)``.
+
+    Shapes: ``Z, dA (n_samples, n_hidden)`` -> ``(n_hidden,)``.
+    """
+    return np.einsum("ij,ij->j", dA, np.minimum(Z, 0))
+
+
+def elu(Z, out=None):
+    """``g(z) = z`` for ``z > 0`` and ``e^z - 1`` below.
+
+    ``expm1`` is evaluated only where ``z <= 0``: accurate near 0, and no
+    ``exp`` of a large ``z`` ever overflows.
+    """
+    out = _copy_into(Z, out)
+    np.expm1(out, out=out, where=out <= 0)
+    return out
+
+
+def elu_grad(Z, A, out=None):
+    """``g'(z) = 1`` for ``z > 0`` and ``e^z = a + 1`` below."""
+    out = _empty_like(Z, out)
+    np.add(A, 1, out=out)
+    np.copyto(out, 1, where=Z > 0)
+    return out
+
+
+def swish(Z, out=None):
+    """``g(z) = z sigmoid(z)`` (also called SiLU)."""
+    s = expit(Z)
+    return np.multiply(Z, s, out=out)
+
+
+def swish_grad(Z, A, out=None):
+    """``g'(z) = s + z s (1 - s)`` with ``s = sigmoid(z)``, i.e. ``s (1 + z (1 - s))``."""
+    out = _empty_like(Z, out)
+    s = expit(Z)
+    np.subtract(1, s, out=out)
+    out *= Z
+    out += 1
+    out *= s
+    return out
+
+
+def step(Z, out=None):
+    """The threshold unit: ``1`` for ``z >= 0``, ``0`` below. Drawn in the notes, never trained."""
+    out = _empty_like(Z, out)
+    np.greater_equal(Z, 0, out=out)
+    return out
+
+
+def step_grad(Z, A, out=None):
+    """``g'(z) = 0`` everywhere it exists: why gradient descent cannot train a step unit."""
+    out = _empty_like(Z, out)
+    out.fill(0)
+    return out
+
+
+def softmax(Z, out=None):
+    """Row-wise ``e^z_k / sum_j e^z_j``, shifted by the row max so nothing overflows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> softmax(np.array([[1.2, 0.9, 0.75]])).round(2)
+    array([[0.42, 0.31, 0.27]])
+    """
+    out = _empty_like(Z, out)
+    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def log_softmax(Z):
+    """Row-wise ``z_k - logsumexp(z)``: finite for every finite ``Z``."""
+    return Z - logsumexp(Z, axis=1, keepdims=True)
+
+
+def log_logistic(Z):
+    """``log sigmoid(z) = -log(1 + e^-z)``: finite for every finite ``Z``."""
+    return log_expit(Z)
+
+
+# name -> (g, g_grad). The derivative of each takes (Z, A[, slope], out=None).
+ACTIVATIONS = {
+    "identity": (identity, identity_grad),
+    "logistic": (logistic, logistic_grad),
+    "tanh": (tanh, tanh_grad),
+    "relu": (relu, relu_grad),
+    "leaky_relu": (leaky_relu, leaky_relu_grad),
+    "elu": (elu, elu_grad),
+    "swish": (swish, swish_grad),
+    "prelu": (prelu, prelu_grad),
+}
+ALIASES = {"linear": "identity", "sigmoid": "logistic", "silu": "swish"}
+# Known to the notes, refused for training, with the reason the error gives.
+UNTRAINABLE = {
+    "step": (
+        (step, step_grad),
+        "its derivative is zero almost everywhere, so gradient descent cannot train it",
+    ),
+}
+OUTPUT_ACTIVATIONS = ("logistic", "softmax", "identity", "exp")
+
+
+def resolve(name):
+    """Return the canonical name of a hidden activation, or raise ``ValueError``.
+
+    Parameters
+    ----------
+    name : str
+        A name from ``ACTIVATIONS`` or ``ALIASES``.
+
+    Returns
+    -------
+    canonical : str
+
+    Examples
+    --------
+    >>> resolve("sigmoid")
+    'logistic'
+    """
+    accepted = sorted(set(ACTIVATIONS) | set(ALIASES))
+    if not isinstance(name, str):
+        raise ValueError(
+            f"hidden_activation={name!r} is not a known activation; use one of "
+            f"{accepted} or a pair (g, g_grad) of callables."
+        )
+    canonical = ALIASES.get(name, name)
+    if canonical in UNTRAINABLE:
+        reason = UNTRAINABLE[canonical][1]
+        raise ValueError(
+            f"hidden_activation={name!r} cannot be trained ({reason}); use one of "
+            f"{accepted}."
+        )
+    if canonical not in ACTIVATIONS:
+        raise ValueError(
+            f"hidden_activation={name!r} is not a known activation; use one of "
+            f"{accepted} or a pair (g, g_grad) of callables."
+        )
+    return canonical
