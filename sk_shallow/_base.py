@@ -7,7 +7,9 @@ input, chooses the dtype, and hands plain arrays to the NumPy core in
 views into it.
 """
 
+import functools
 import numbers
+import types
 import time
 import warnings
 
@@ -63,6 +65,29 @@ def _check_custom_activation(pair):
             f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
             "must return dA/dZ element-wise."
         )
+
+
+class stochastic_only:
+    """Method decorator: the method exists only while ``solver`` is 'sgd' or 'adam'.
+
+    Like scikit-learn's ``available_if``, ``hasattr(est, "partial_fit")`` is
+    False for lbfgs, but the AttributeError says why and what to do instead.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self.method
+        if obj.solver not in ("sgd", "adam"):
+            raise AttributeError(
+                f"{self.method.__name__} is only available for the stochastic solvers "
+                f"'sgd' and 'adam', not solver={obj.solver!r}: lbfgs fits the whole batch "
+                "at once; use fit."
+            )
+        return types.MethodType(self.method, obj)
 
 
 class BaseShallowNet(BaseEstimator):
@@ -132,13 +157,16 @@ class BaseShallowNet(BaseEstimator):
             X = X.astype(dtype)
         return X, y
 
-    def _validate_predict_input(self, X):
-        """Return X ready for the forward pass, in the fitted dtype."""
+    def _check_fitted(self):
         if not self.__sklearn_is_fitted__():
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )
+
+    def _validate_predict_input(self, X):
+        """Return X ready for the forward pass, in the fitted dtype."""
+        self._check_fitted()
         dtype = self._flat.dtype
         # Fast path for small plain arrays: the checks validate_data would make
         # (dtype, 2-D, feature count, finiteness), without its fixed cost.

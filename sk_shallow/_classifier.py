@@ -9,7 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import column_or_1d
 
 from . import _validation as check
-from ._base import BaseShallowNet
+from ._base import BaseShallowNet, stochastic_only
 from ._losses import BinaryLogLoss, CrossEntropy
 from .activations import log_logistic, log_softmax, softmax
 
@@ -202,6 +202,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
             )
         return {"output": _OUTPUTS[output]}
 
+    @stochastic_only
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Run one epoch of the stochastic solver on X and y.
 
@@ -300,13 +301,22 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         if labels.kind == "multilabel-indicator":
             raise ValueError("class_weight is not supported for multilabel targets; use "
                              "sample_weight.")
-        try:
-            per_class = compute_class_weight(
-                self.class_weight, classes=labels.classes,
-                y=labels.classes[labels.class_indices],
-            )
-        except ValueError as exc:
-            raise ValueError(f"class_weight={self.class_weight!r}: {exc}") from None
+        n_classes = labels.classes.size
+        if isinstance(self.class_weight, str):
+            # n / (n_classes * count) with weighted counts, so that a weight of 2
+            # still equals a repeated row
+            counts = np.bincount(labels.class_indices, weights=sw, minlength=n_classes)
+            total = counts.sum()
+            per_class = np.divide(total, n_classes * counts, out=np.zeros(n_classes),
+                                  where=counts > 0)
+        else:
+            try:
+                per_class = compute_class_weight(
+                    self.class_weight, classes=labels.classes,
+                    y=labels.classes[labels.class_indices],
+                )
+            except ValueError as exc:
+                raise ValueError(f"class_weight={self.class_weight!r}: {exc}") from None
         weights = per_class[labels.class_indices].astype(dtype)
         return weights if sw is None else weights * sw
 
@@ -353,6 +363,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
+        self._check_fitted()
         if self._target_kind == "multilabel-indicator":
             return (self._logits(X) > 0).astype(int)
         # argmax of the probabilities themselves, so that predict always equals

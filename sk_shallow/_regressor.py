@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from . import _validation as check
-from ._base import BaseShallowNet
+from ._base import BaseShallowNet, stochastic_only
 from ._losses import PoissonLoss, SquaredError
 
 _LOSSES = {"squared_error": SquaredError, "poisson": PoissonLoss}
@@ -142,6 +142,7 @@ max_fun, dtype
             )
         return {"loss": loss}
 
+    @stochastic_only
     def partial_fit(self, X, y, sample_weight=None):
         """Run one epoch of the stochastic solver on X and y.
 
@@ -187,7 +188,8 @@ max_fun, dtype
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        prediction = self._loss.predict(self._logits(X))
+        Z2 = self._logits(X)
+        prediction = self._loss.predict(Z2)
         return prediction[:, 0] if self._y_one_d else prediction
 
     def __sklearn_tags__(self):

@@ -16,7 +16,7 @@ Examples
 >>> from sk_shallow import activations
 >>> z = np.array([-10.0, 0.0, 10.0])
 >>> activations.logistic_grad(z, activations.logistic(z)).round(4)
-array([0.    , 0.25  , 0.    ])
+array([0.  , 0.25, 0.  ])
 >>> activations.relu_grad(np.array([-1.0, 0.0, 1.0]), None)
 array([0., 1., 1.])
 """
