@@ -12,6 +12,7 @@ import numbers
 import types
 import time
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -22,7 +23,8 @@ from sklearn.utils.validation import validate_data
 
 from . import _validation as check
 from . import activations as act
-from ._network import Layout, forward, hidden_forward, init_params, make_hidden
+from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
+from ._network import Hidden, Layout, Params, forward, hidden_forward, init_params, make_hidden
 from ._optimizers import OPTIMIZERS
 from ._solvers import History, Validation, run_lbfgs, run_minibatch
 
@@ -90,7 +92,24 @@ class stochastic_only:
         return types.MethodType(self.method, obj)
 
 
-class BaseShallowNet(BaseEstimator):
+class FitSetup(NamedTuple):
+    """What ``fit`` builds before the solver runs; ``check_gradients`` starts from it too."""
+
+    p: dict  # the checked parameters
+    continuing: bool  # warm_start or partial_fit on a fitted network
+    X: object  # validated, in the fit dtype
+    y: np.ndarray  # validated (labels, not their encoding)
+    sample_weight: np.ndarray | None  # validated, as given
+    sw: np.ndarray | None  # sample_weight times the class weights
+    task: object  # the encoded targets and their loss
+    layout: Layout
+    rng: np.random.RandomState  # after the initialisation drew from it
+    params: Params
+    history: History
+    hidden: Hidden
+
+
+class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
     """Shared machinery of ``ShallowNetClassifier`` and ``ShallowNetRegressor``."""
 
     # ------------------------------------------------------------------ params
@@ -247,7 +266,8 @@ class BaseShallowNet(BaseEstimator):
             self.__dict__.update(saved)
             raise
 
-    def _fit_uncommitted(self, X, y, sample_weight, incremental, classes):
+    def _prepare_fit(self, X, y, sample_weight, incremental, classes):
+        """Check the parameters, validate and encode the data, initialise (or continue) the network."""
         p = self._checked_params(incremental)
         continuing = self._is_continuing(incremental)
         dtype = self._flat.dtype if continuing else p["dtype"]
@@ -255,9 +275,9 @@ class BaseShallowNet(BaseEstimator):
         if X.shape[0] == 0:
             raise ValueError("X has 0 samples; at least one is required.")
         dtype = X.dtype
-        sw = self._validate_sample_weight(sample_weight, X.shape[0], dtype)
+        sample_weight = self._validate_sample_weight(sample_weight, X.shape[0], dtype)
         task = self._encode_targets(y, p, continuing, incremental, classes, dtype)
-        sw = self._combine_weights(sw, task, dtype)
+        sw = self._combine_weights(sample_weight, task, dtype)
 
         layout = Layout(X.shape[1], p["n_hidden"], task.n_outputs, p["hidden_name"] == "prelu")
         rng = check_random_state(self.random_state)
@@ -275,8 +295,25 @@ class BaseShallowNet(BaseEstimator):
             params = init_params(layout, p["hidden_name"], rng, dtype)
             history = self._fresh_history(p, incremental)
         hidden = make_hidden(p["hidden"], p["leaky_slope"])
+        return FitSetup(p, continuing, X, y, sample_weight, sw, task, layout, rng, params,
+                        history, hidden)
+
+    @with_callbacks  # inside _fit's restore: the callbacks' teardown runs first
+    def _fit_uncommitted(self, X, y, sample_weight, incremental, classes):
+        p, continuing, X, y, sample_weight, sw, task, layout, rng, params, history, hidden = (
+            self._prepare_fit(X, y, sample_weight, incremental, classes)
+        )
+        dtype = X.dtype
         loss = task.loss
         on_epoch = self._epoch_reporter(p["verbose"], history)
+        tasks = FitTasks(
+            self, X, y, sample_weight, task_name="partial_fit" if incremental else "fit",
+            epoch_name="lbfgs-iter" if p["solver"] == "lbfgs" else "epoch",
+            max_epochs=1 if incremental else p["max_iter"],
+            snapshot=lambda: {**self._predict_state(params.flat.copy(), layout, p, task),
+                              "n_iter_": history.n_iter, "loss_curve_": list(history.loss_curve)},
+        )
+        on_epoch = tasks.wrap(on_epoch)
 
         if p["solver"] == "lbfgs":
             outcome = run_lbfgs(
@@ -326,17 +363,10 @@ class BaseShallowNet(BaseEstimator):
                 )
 
         # commit
-        self._flat = params.flat
-        self._shape = tuple(layout)
-        self._hidden_resolved = p["hidden"]
-        self._leaky_slope = p["leaky_slope"]
+        for name, value in self._predict_state(params.flat, layout, p, task).items():
+            setattr(self, name, value)
         self._history = history
         self._optimizer = optimizer
-        self._loss = loss
-        task.commit(self)
-        self.n_layers_ = 3
-        self.n_outputs_ = task.n_outputs
-        self.out_activation_ = loss.output
         self.n_iter_ = history.n_iter
         self.t_ = history.t
         self.loss_curve_ = list(history.loss_curve)
@@ -350,7 +380,19 @@ class BaseShallowNet(BaseEstimator):
             else list(history.validation_loss_curve)
         )
         self.best_validation_score_ = history.best_validation_score
+        tasks.end_fit()
         return self
+
+    @staticmethod
+    def _predict_state(flat, layout, p, task):
+        """The attributes predict reads: fit commits them; callbacks' snapshots copy them."""
+        state = types.SimpleNamespace()
+        task.commit(state)
+        return {
+            "_flat": flat, "_shape": tuple(layout), "_hidden_resolved": p["hidden"],
+            "_leaky_slope": p["leaky_slope"], "_loss": task.loss, **vars(state),
+            "n_layers_": 3, "n_outputs_": task.n_outputs, "out_activation_": task.loss.output,
+        }
 
     @staticmethod
     def _fresh_history(p, incremental):
