@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning, NotFittedError
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
@@ -67,6 +67,25 @@ def _check_custom_activation(pair):
             f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
             "must return dA/dZ element-wise."
         )
+
+
+def _validate_numeric(what, estimator, *args, **kwargs):
+    """``validate_data``, whose conversion errors also say what the input must hold.
+
+    numpy's own message ("could not convert string to float: 'a'") names
+    neither the argument nor what is accepted; the type (ValueError for
+    strings, TypeError for other objects, as scikit-learn) and text are kept.
+    """
+    try:
+        return validate_data(estimator, *args, **kwargs)
+    except (TypeError, ValueError) as exc:
+        text = str(exc)
+        if "could not convert" not in text and "argument must be a string or a" not in text:
+            raise
+        raise type(exc)(
+            f"{what} must be numeric (float, int or bool values; encode strings and "
+            f"categories first, e.g. with OneHotEncoder): {text}"
+        ) from exc
 
 
 class stochastic_only:
@@ -168,9 +187,10 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ input
     def _validate_fit_input(self, X, y, reset, dtype):
-        X, y = validate_data(
-            self, X, y, reset=reset, accept_sparse=("csr", "csc"),
-            dtype=(np.float64, np.float32), multi_output=True, y_numeric=self._y_numeric,
+        X, y = _validate_numeric(
+            "X and y" if self._y_numeric else "X", self, X, y, reset=reset,
+            accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), multi_output=True,
+            y_numeric=self._y_numeric,
         )
         if dtype is not None and X.dtype != dtype:
             X = X.astype(dtype)
@@ -199,8 +219,8 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
             and np.isfinite(X).all()
         ):
             return X
-        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"),
-                          dtype=(np.float64, np.float32))
+        X = _validate_numeric("X", self, X, reset=False, accept_sparse=("csr", "csc"),
+                              dtype=(np.float64, np.float32))
         return X if X.dtype == dtype else X.astype(dtype)
 
     def _validate_sample_weight(self, sample_weight, n_samples, dtype):
@@ -519,6 +539,38 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         if not self.__sklearn_is_fitted__() or not self._shape[3]:
             raise AttributeError("prelu_slopes_ exists only after a fit with hidden_activation='prelu'")
         return self._params().slope
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self):
+        # pickle, joblib, copy and skops.io all go through here
+        from . import __version__
+
+        return dict(super().__getstate__(), _sk_shallow_version=__version__)
+
+    def __setstate__(self, state):
+        """Refuse a state saved by another major version of sk_shallow; warn on a minor one.
+
+        The fitted state's layout (``_flat``, ``_shape``, the loss and optimizer
+        records) may change between major versions, where loading it could
+        predict garbage without failing; refit instead.
+        """
+        from . import __version__
+
+        state = dict(state)
+        saved = state.pop("_sk_shallow_version", "unknown (saved before 0.1.0)")
+        if saved.split(".")[0] != __version__.split(".")[0]:
+            raise ValueError(
+                f"This {type(self).__name__} was saved with sk_shallow {saved}; this is "
+                f"sk_shallow {__version__}, and a fitted state is only loaded by the major "
+                f"version that saved it. Install sk_shallow {saved} to load it, or refit "
+                "the estimator with this version."
+            )
+        if saved != __version__:
+            warnings.warn(InconsistentVersionWarning(
+                estimator_name=type(self).__name__, current_sklearn_version=__version__,
+                original_sklearn_version=saved,
+            ))
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -228,6 +228,20 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         kind = type_of_target(y)
+        if kind == "multiclass-multioutput":
+            raise ValueError(
+                f"y of shape {y.shape} is multiclass-multioutput (several columns of class "
+                "labels), which is not supported; use a 1-D y of labels, or a 0/1 multilabel "
+                "indicator matrix (e.g. from sklearn.preprocessing.MultiLabelBinarizer)."
+            )
+        if continuing and incremental and classes is not None:
+            given = np.unique(np.asarray(classes))
+            if not np.array_equal(given, self.classes_):
+                raise ValueError(
+                    f"classes={given} is not the same as on the first call to partial_fit, "
+                    f"which gave {self.classes_}; pass the same classes, or none, on later "
+                    "calls."
+                )
         if kind == "multilabel-indicator":
             n_labels = y.shape[1]
             new_classes = np.arange(n_labels)
