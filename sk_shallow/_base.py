@@ -7,6 +7,7 @@ input, chooses the dtype, and hands plain arrays to the NumPy core in
 views into it.
 """
 
+import copy
 import functools
 import numbers
 import types
@@ -309,8 +310,14 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
                     "warm_start=False to start a new one."
                 )
             params = layout.views(self._flat.copy())
-            history = self._history if incremental else self._fresh_history(p, incremental)
-            history.n_iter = history.n_iter if incremental else 0
+            # a copy, so that a failed partial_fit or warm refit leaves the old state
+            history = copy.deepcopy(self._history)
+            if not incremental:
+                # warm_start: the curves go on, n_iter_ counts this call's epochs (as MLP)
+                history.n_iter = 0
+                fresh = self._fresh_history(p, incremental)
+                if (history.validation_scores is None) != (fresh.validation_scores is None):
+                    history = fresh
         else:
             params = init_params(layout, p["hidden_name"], rng, dtype)
             history = self._fresh_history(p, incremental)
@@ -343,7 +350,9 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
             )
             optimizer = None
         else:
-            optimizer = self._optimizer if (incremental and continuing) else None
+            optimizer = None
+            if incremental and continuing and self._optimizer is not None:
+                optimizer = copy.deepcopy(self._optimizer)
             if optimizer is None:
                 optimizer = self._make_optimizer(p, layout.n_params, dtype)
             X_train, target_train, sw_train, validation = X, task.target, sw, None

@@ -1,0 +1,62 @@
+"""The vectorised forward pass equals the lecture's loop over examples."""
+
+import numpy as np
+import pytest
+
+from sk_shallow import activations as act
+from sk_shallow._network import Layout, forward, hidden_forward, init_params, make_hidden
+
+
+def forward_one_example(params, x, g):
+    """The lecture's per-example equations, for one row x of shape (n_features,)."""
+    z1 = params.W1.T @ x + params.b1  # z[1] = W[1] x + b[1], W[1] = W1.T
+    a1 = g(z1)
+    return params.W2.T @ a1 + params.b2  # z[2] = W[2] a[1] + b[2]
+
+
+@pytest.mark.parametrize("hidden_name", sorted(act.ACTIVATIONS))
+def test_vectorised_forward_equals_per_example_loop(hidden_name, rng):
+    layout = Layout(4, 6, 3, hidden_name == "prelu")
+    params = init_params(layout, hidden_name, rng, np.float64)
+    params.b1[...] = rng.normal(size=6)
+    hidden = make_hidden(hidden_name, leaky_slope=0.1)
+    if hidden_name == "prelu":
+        def g(z):
+            return act.prelu(z[None, :], params.slope)[0]
+    else:
+        def g(z):
+            return hidden.g(z[None, :])[0]
+    X = rng.normal(size=(11, 4))
+    looped = np.array([forward_one_example(params, x, g) for x in X])
+    np.testing.assert_allclose(forward(params, X, hidden), looped, rtol=1e-12, atol=1e-14)
+
+
+def test_flat_buffer_views_share_memory(rng):
+    layout = Layout(3, 4, 2, True)
+    params = init_params(layout, "prelu", rng, np.float64)
+    assert params.flat.size == layout.n_params == 3 * 4 + 4 * 2 + 4 + 2 + 4
+    for view in (params.W1, params.b1, params.W2, params.b2, params.slope):
+        assert np.shares_memory(view, params.flat)
+    params.W2[0, 0] = 123.0
+    assert 123.0 in params.flat
+    np.testing.assert_array_equal(params.slope, 0.25)  # prelu's initial slope
+
+
+@pytest.mark.parametrize("hidden_name", ["relu", "tanh", "logistic", "identity"])
+def test_init_is_random_scaled_and_never_symmetric(hidden_name, rng):
+    layout = Layout(50, 40, 3, False)
+    params = init_params(layout, hidden_name, rng, np.float64)
+    # no two hidden units start equal: symmetric units would never differentiate
+    assert np.unique(params.W1, axis=1).shape[1] == 40
+    bound = np.sqrt(6 / 50) if hidden_name == "relu" else np.sqrt(
+        (2.0 if hidden_name == "logistic" else 6.0) / 90)
+    assert np.abs(params.W1).max() <= bound
+    assert np.abs(params.W1).max() > 0.9 * bound
+
+
+def test_hidden_forward_float32_stays_float32(rng):
+    layout = Layout(3, 5, 1, False)
+    params = init_params(layout, "swish", rng, np.float32)
+    X = rng.normal(size=(4, 3)).astype(np.float32)
+    assert hidden_forward(params, X, make_hidden("swish")).dtype == np.float32
+    assert forward(params, X, make_hidden("swish")).dtype == np.float32
