@@ -46,6 +46,7 @@ __all__ = [
     "relu_grad",
     "resolve",
     "softmax",
+    "softmax_grad",
     "step",
     "step_grad",
     "swish",
@@ -231,6 +232,29 @@ def softmax(Z, out=None):
     np.exp(out, out=out)
     out /= out.sum(axis=1, keepdims=True)
     return out
+
+
+def softmax_grad(Z, A):
+    """The Jacobian of each row, ``dA_k / dZ_j = a_k (delta_kj - a_j)``.
+
+    Softmax is not element-wise, so its derivative is a matrix per row: the
+    diagonal ``a_k (1 - a_k)`` is the sigmoid's, the rest ``-a_k a_j``.
+    Training never builds it: with cross-entropy the output delta is
+    ``A2 - Y`` directly. Shapes: ``Z, A (n_samples, n_classes)`` ->
+    ``(n_samples, n_classes, n_classes)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z = np.array([[1.2, 0.9, 0.75]])
+    >>> J = softmax_grad(Z, softmax(Z))
+    >>> J[0].diagonal().round(3)
+    array([0.244, 0.214, 0.196])
+    >>> bool(np.allclose(J.sum(axis=1), 0))  # the outputs always sum to 1
+    True
+    """
+    eye = np.eye(A.shape[1], dtype=A.dtype)
+    return A[:, :, None] * (eye - A[:, None, :])
 
 
 def log_softmax(Z):
