@@ -2,6 +2,7 @@
 
 from . import activations
 from ._classifier import ShallowNetClassifier
+from ._gradcheck import check_gradients
 from ._regressor import ShallowNetRegressor
 from ._validation import InvalidParameterError
 
@@ -13,4 +14,5 @@ __all__ = [
     "ShallowNetRegressor",
     "__version__",
     "activations",
+    "check_gradients",
 ]
