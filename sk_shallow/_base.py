@@ -104,10 +104,13 @@ class stochastic_only:
         if obj is None:
             return self.method
         if obj.solver not in ("sgd", "adam"):
+            why = (
+                "lbfgs fits the whole batch at once; use fit." if obj.solver == "lbfgs"
+                else f"{obj.solver!r} is not a solver (use one of {list(_SOLVERS)})."
+            )
             raise AttributeError(
                 f"{self.method.__name__} is only available for the stochastic solvers "
-                f"'sgd' and 'adam', not solver={obj.solver!r}: lbfgs fits the whole batch "
-                "at once; use fit."
+                f"'sgd' and 'adam', not solver={obj.solver!r}: {why}"
             )
         return types.MethodType(self.method, obj)
 

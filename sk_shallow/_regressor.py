@@ -160,7 +160,11 @@ max_fun, dtype
 
     def _encode_targets(self, y, p, continuing, incremental, classes, dtype):
         one_d = y.ndim == 1
-        Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        try:
+            Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"y must be numeric for a regressor (float, int or bool "
+                            f"values): {exc}") from exc
         if continuing and Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} outputs, the network was fitted on "
                              f"{self.n_outputs_}.")
