@@ -63,8 +63,11 @@ def check_gradients(estimator, X, y, sample_weight=None, *, epsilon: float = 1e-
     component: a component that is nearly zero (a dead relu unit, a tiny bias
     gradient) has a numerical derivative dominated by rounding
     (``~1e-16 J / eps``), which would make a componentwise ratio large while
-    backpropagation is exact. The cost is two objective evaluations per
-    parameter, so keep the network and X small.
+    backpropagation is exact. Central differences are wrong across a kink:
+    with relu-family activations, a row of X that is all zeros puts every unit
+    exactly at ``z = b1 = 0`` (biases start at zero), so leave such rows out.
+    The cost is two objective evaluations per parameter, so keep the network
+    and X small.
 
     Examples
     --------
