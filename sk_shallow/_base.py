@@ -564,13 +564,16 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
 
         The fitted state's layout (``_flat``, ``_shape``, the loss and optimizer
         records) may change between major versions, where loading it could
-        predict garbage without failing; refit instead.
+        predict garbage without failing; refit instead. A state without a
+        recorded version (development builds before the check) loads with a
+        warning.
         """
         from . import __version__
 
         state = dict(state)
-        saved = state.pop("_sk_shallow_version", "unknown (saved before 0.1.0)")
-        if saved.split(".")[0] != __version__.split(".")[0]:
+        # no version recorded: saved by a development build before the check existed
+        saved = state.pop("_sk_shallow_version", "0.1.0.dev (unrecorded)")
+        if str(saved).split(".")[0] != __version__.split(".")[0]:
             raise ValueError(
                 f"This {type(self).__name__} was saved with sk_shallow {saved}; this is "
                 f"sk_shallow {__version__}, and a fitted state is only loaded by the major "
