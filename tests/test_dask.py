@@ -16,6 +16,7 @@ from distributed import Client, LocalCluster
 from joblib import parallel_config
 from sklearn.datasets import make_classification, make_moons
 from sklearn.model_selection import GridSearchCV
+from threadpoolctl import threadpool_limits
 
 from sk_shallow import ShallowNetClassifier
 
@@ -32,7 +33,10 @@ def client():
         n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
         dashboard_address=None, silence_logs=logging.ERROR,
     )
-    with cluster, Client(cluster) as client:
+    # One BLAS thread here too, as in the workers (distributed sets
+    # OMP_NUM_THREADS=1 there): on two cores shared with the worker processes, a
+    # multi-threaded BLAS on these tiny matrices spins and runs ~10x slower.
+    with cluster, Client(cluster) as client, threadpool_limits(1):
         yield client
 
 
@@ -78,7 +82,7 @@ def test_incremental_on_dask_blocks_reaches_the_in_memory_accuracy(client):
     X_train, y_train, X_test, y_test = X[:2400], y[:2400], X[2400:], y[2400:]
     params = {"n_hidden": 32, "solver": "adam", "learning_rate_init": 0.01, "batch_size": 50,
               "random_state": 0}
-    n_epochs = 10
+    n_epochs = 5
 
     in_memory = ShallowNetClassifier(max_iter=n_epochs, **params).fit(X_train, y_train)
     in_memory_accuracy = in_memory.score(X_test, y_test)
