@@ -83,16 +83,32 @@ class CrossEntropy:
 
     def loss_and_delta(self, Z2, y, sw, sw_sum):
         """Softmax in place: ``Z2`` becomes ``P - onehot(y)``, scaled, without a one-hot matrix."""
-        rows = np.arange(Z2.shape[0])
-        Z2 -= Z2.max(axis=1, keepdims=True)
-        true_logit = Z2[rows, y]
+        if not Z2.flags.c_contiguous:  # the flat view below needs one buffer
+            buffer = np.ascontiguousarray(Z2)
+            value = self.loss_and_delta(buffer, y, sw, sw_sum)
+            Z2[...] = buffer
+            return value
+        n_samples, n_outputs = Z2.shape
+        # flat indices of each row's start in the C-contiguous Z2: on a batch of
+        # 200 x 10, one take beats a row-wise max and fancy indexing [rows, y]
+        row_start = np.arange(0, n_samples * n_outputs, n_outputs)
+        flat = Z2.reshape(-1)
+        true_index = row_start + y
+        Z2 -= flat.take(Z2.argmax(axis=1) + row_start)[:, None]
+        true_logit = flat.take(true_index)
         np.exp(Z2, out=Z2)
-        normaliser = Z2.sum(axis=1)
+        normaliser = Z2 @ np.ones(n_outputs, dtype=Z2.dtype)
         # loss on B entries: logsumexp of the shifted row minus the true logit
-        per_sample = np.log(normaliser) - true_logit
-        Z2 /= normaliser[:, None]
-        Z2[rows, y] -= 1
-        _scale_rows(Z2, sw, sw_sum)
+        per_sample = np.log(normaliser)
+        per_sample -= true_logit
+        if sw is None:
+            # 1 / sum(sw) folded into the normalisation: P / sum(sw) - onehot / sum(sw)
+            Z2 /= (normaliser * sw_sum)[:, None]
+            flat[true_index] -= 1.0 / sw_sum
+        else:
+            Z2 /= normaliser[:, None]
+            flat[true_index] -= 1
+            _scale_rows(Z2, sw, sw_sum)
         return _weighted_mean(per_sample, sw, sw_sum)
 
     def log_proba(self, Z2):

@@ -1,11 +1,30 @@
 """Update rules for the stochastic solvers, in place on the flat parameter buffer.
 
-Each step works on whole flat arrays with preallocated scratch space: a few
-passes over ``n_params`` numbers and no temporaries per batch. The rules and
+Each step works on whole flat arrays in place: a few passes over ``n_params``
+numbers (BLAS ``axpy`` fuses a scaled add into one) and no temporaries per batch. The rules and
 their defaults are scikit-learn's MLP ones, so the two follow the same path.
 """
 
 import numpy as np
+from scipy.linalg.blas import get_blas_funcs
+
+_AXPY = {np.dtype(dt): get_blas_funcs("axpy", dtype=dt) for dt in (np.float32, np.float64)}
+
+
+def axpy(a, x, y):
+    """``y += a * x`` in place, in one pass and without a temporary; returns ``y``.
+
+    BLAS ``axpy`` reads ``x`` and ``y`` once and writes ``y`` once, where NumPy
+    needs ``a * x`` in a scratch array and a second pass to add it. Anything
+    but two contiguous 1-D arrays of one float dtype takes the NumPy route.
+    """
+    blas = _AXPY.get(y.dtype)
+    if (blas is not None and x.dtype == y.dtype and y.ndim == x.ndim == 1
+            and y.flags.c_contiguous and x.flags.c_contiguous):
+        blas(x, y, a=a)  # y is intent(in,out): updated in place
+    else:
+        y += a * x
+    return y
 
 
 class SGD:
@@ -30,24 +49,20 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, theta, grad):
         """Update ``theta (n_params,)`` in place from ``grad (n_params,)``."""
-        lr, mu, scratch = self.learning_rate, self.momentum, self._scratch
+        lr, mu = self.learning_rate, self.momentum
         if mu == 0:
-            np.multiply(grad, lr, out=scratch)
-            theta -= scratch
+            axpy(-lr, grad, theta)
             return
         v = self.velocity
-        np.multiply(grad, lr, out=scratch)
         v *= mu
-        v -= scratch
+        axpy(-lr, grad, v)
         if self.nesterov:
-            # momentum * velocity - lr * grad
-            np.multiply(v, mu, out=grad)
-            grad -= scratch
-            theta += grad
+            # theta += momentum * velocity - lr * grad
+            axpy(mu, v, theta)
+            axpy(-lr, grad, theta)
         else:
             theta += v
 
@@ -80,27 +95,25 @@ class Adam:
         self.t = 0
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
-        self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, theta, grad):
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
         self.t += 1
-        b1, b2, m, v, s = self.beta_1, self.beta_2, self.m, self.v, self._scratch
+        b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
+        # eight passes over n_params, no temporaries: grad's buffer holds g^2,
+        # then sqrt(v) + eps, then m / (sqrt(v) + eps)
         m *= b1
-        np.multiply(grad, 1 - b1, out=s)
-        m += s
+        axpy(1 - b1, grad, m)
+        np.multiply(grad, grad, out=grad)
         v *= b2
-        np.multiply(grad, grad, out=s)
-        s *= 1 - b2
-        v += s
+        axpy(1 - b2, grad, v)
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        np.sqrt(v, out=s)
-        s += self.epsilon
-        np.divide(m, s, out=s)
-        s *= self.learning_rate
-        theta -= s
+        step = np.sqrt(v, out=grad)
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        axpy(-self.learning_rate, step, theta)
 
     def epoch_ends(self, samples_seen):
         pass

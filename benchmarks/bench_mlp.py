@@ -1,0 +1,612 @@
+"""sk_shallow against scikit-learn's MLP (and a plain PyTorch loop) on one CPU thread.
+
+Run from the repository root::
+
+    python benchmarks/bench_mlp.py            # full protocol, 5 paired rounds (~30 min)
+    python benchmarks/bench_mlp.py --quick    # smoke run on small data (~15 s)
+    python benchmarks/bench_mlp.py --runs 7 --only sk-adam-f64,mlp-adam-f64
+
+Protocol (issue 3)
+------------------
+Classification: ``make_classification(70000, 784, n_informative=50,
+n_classes=10, random_state=0)``, the first 60000 rows train, the last 10000
+are the holdout; a 784-100-10 relu network, adam, batch 200, learning rate
+1e-3, alpha 1e-4, 10 epochs all run (``tol=0, n_iter_no_change=max_iter``).
+Regression: ``make_regression(70000, 100, random_state=0)``, 100-100-1, the
+same settings. L-BFGS: 50 iterations (``tol=0``) on the classification data.
+Latency: ``predict_proba`` on 1, 100 and 100000 rows of a fitted model.
+
+Every measurement runs in its own child process (``--child``), pinned to one
+BLAS thread with threadpoolctl (and ``*_NUM_THREADS=1``). The variants of one
+round run one after the other, A B A B, and the order is reversed every other
+round; ``--runs`` rounds (at least 5 for the full protocol) give, per variant,
+medians and, per comparison, the median of the ratios *within* each round
+(paired), which cancels most of the drift of a shared machine. ``--quick`` runs
+one round on small data, all variants in one child, for the test suite.
+
+Columns
+-------
+``s/epoch``
+    median CPU seconds of ``fit`` per epoch (per iteration for lbfgs), from
+    ``time.process_time`` in the child: on a busy shared machine a single-threaded
+    child's CPU time is the closest estimate of its unloaded wall time (the wall
+    medians are printed too). ``fit`` includes input validation and any dtype
+    conversion.
+``ratio``
+    paired median of ``reference time / this time``: above 1 is faster than the
+    reference named in ``vs``.
+``GEMM frac``
+    the epoch's matrix products alone (the five GEMM shapes of forward and
+    backward, every batch of an epoch, in the variant's dtype and memory layout,
+    timed with NumPy in the same child right after the fit, best of 3) divided
+    by the epoch's time: 1.0 is the BLAS limit. For lbfgs the count of function
+    evaluations is measured and each costs one full-batch forward and backward.
+``acc / R2``
+    holdout accuracy (classifier) or R^2 (regressor).
+``+MB``
+    peak resident memory that ``fit`` adds on top of the loaded data (Linux
+    ``VmHWM`` reset through ``/proc/self/clear_refs`` before the fit, minus
+    ``VmRSS`` before it).
+
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines to work around old
+OpenBLAS builds, slow a current NumPy down: they are removed from the children's
+environment only (``--keep-blas-env`` keeps them); the header reports the kernel
+threadpoolctl then shows.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+FULL = {"n_clf": 70000, "n_features": 784, "n_informative": 50, "n_classes": 10, "n_reg": 70000,
+            "n_reg_features": 100, "n_test": 10000, "epochs": 10, "lbfgs_iter": 50,
+            "latency_rows": (1, 100, 100000)}
+QUICK = {"n_clf": 3000, "n_features": 784, "n_informative": 50, "n_classes": 10, "n_reg": 3000,
+             "n_reg_features": 100, "n_test": 500, "epochs": 2, "lbfgs_iter": 5,
+             "latency_rows": (1, 100, 2000)}
+HIDDEN, BATCH, LR, ALPHA = 100, 200, 1e-3, 1e-4
+
+# name -> what the child runs; "vs" is the reference of the ratio column
+VARIANTS = {
+    "mlp-adam-f64": {"impl": "mlp", "task": "clf", "solver": "adam", "x": "float64"},
+    "sk-adam-f64": {"impl": "sk", "task": "clf", "solver": "adam", "x": "float64", "vs": "mlp-adam-f64"},
+    "mlp-adam-f32": {"impl": "mlp", "task": "clf", "solver": "adam", "x": "float32"},
+    "sk-adam-f32": {"impl": "sk", "task": "clf", "solver": "adam", "x": "float32", "vs": "mlp-adam-f32"},
+    "torch-adam-f32": {"impl": "torch", "task": "clf", "solver": "adam", "x": "float32",
+                           "vs": "mlp-adam-f32"},
+    "sk-adam-f64X-f32": {"impl": "sk", "task": "clf", "solver": "adam", "x": "float64",
+                             "dtype": "float32", "vs": "mlp-adam-f64"},
+    "mlp-sgd-f64": {"impl": "mlp", "task": "clf", "solver": "sgd", "x": "float64"},
+    "sk-sgd-f64": {"impl": "sk", "task": "clf", "solver": "sgd", "x": "float64", "vs": "mlp-sgd-f64"},
+    "mlp-lbfgs-f64": {"impl": "mlp", "task": "clf", "solver": "lbfgs", "x": "float64"},
+    "sk-lbfgs-f64": {"impl": "sk", "task": "clf", "solver": "lbfgs", "x": "float64",
+                         "vs": "mlp-lbfgs-f64"},
+    "sk-lbfgs-f64X-f32": {"impl": "sk", "task": "clf", "solver": "lbfgs", "x": "float64",
+                              "dtype": "float32", "vs": "mlp-lbfgs-f64"},
+    "mlpreg-adam-f64": {"impl": "mlp", "task": "reg", "solver": "adam", "x": "float64"},
+    "skreg-adam-f64": {"impl": "sk", "task": "reg", "solver": "adam", "x": "float64",
+                           "vs": "mlpreg-adam-f64"},
+    "skreg-adam-f64X-f32": {"impl": "sk", "task": "reg", "solver": "adam", "x": "float64",
+                                "dtype": "float32", "vs": "mlpreg-adam-f64"},
+    "mlp-proba": {"impl": "mlp", "task": "latency", "solver": "adam", "x": "float64"},
+    "sk-proba": {"impl": "sk", "task": "latency", "solver": "adam", "x": "float64", "vs": "mlp-proba"},
+}
+
+
+# ---------------------------------------------------------------------- child
+def _status_kb(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key):
+                return int(line.split()[1])
+    raise KeyError(key)
+
+
+class PeakMemory:
+    """Peak resident memory added inside the block, in MB (Linux); None elsewhere."""
+
+    def __enter__(self):
+        try:
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")  # resets VmHWM to the current VmRSS
+            self.before = _status_kb("VmRSS:")
+        except OSError:
+            self.before = None
+        return self
+
+    def __exit__(self, *exc):
+        self.added_mb = None
+        if self.before is not None:
+            self.added_mb = (_status_kb("VmHWM:") - self.before) / 1024
+        return False
+
+
+def _clock():
+    return time.process_time(), time.perf_counter()
+
+
+def _gemm_epoch_seconds(dtype, n_samples, n_features, n_outputs, batch, repeats=3):
+    """CPU time of one epoch's GEMMs alone: each batch's five matrix products."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((batch, n_features)).astype(dtype)
+    W1 = rng.standard_normal((n_features, HIDDEN)).astype(dtype) * 0.01
+    W2 = rng.standard_normal((HIDDEN, n_outputs)).astype(dtype) * 0.01
+    A1 = np.empty((batch, HIDDEN), dtype)
+    dZ1 = np.empty((batch, HIDDEN), dtype)
+    Z2 = np.empty((batch, n_outputs), dtype)
+    dW1, dW2 = np.empty_like(W1), np.empty_like(W2)
+    sizes = [batch] * (n_samples // batch) + ([n_samples % batch] if n_samples % batch else [])
+    best = np.inf
+    for _ in range(repeats):
+        start = time.process_time()
+        for b in sizes:
+            Xb, A1b, dZ1b, Z2b = X[:b], A1[:b], dZ1[:b], Z2[:b]
+            np.matmul(Xb, W1, out=A1b)          # Z1 = X W1
+            np.matmul(A1b, W2, out=Z2b)         # Z2 = A1 W2
+            np.matmul(A1b.T, Z2b, out=dW2)      # dW2 = A1^T dZ2
+            np.matmul(Z2b, W2.T, out=dZ1b)      # dA1 = dZ2 W2^T
+            np.matmul(Xb.T, dZ1b, out=dW1)      # dW1 = X^T dZ1
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _load(task, data_dir, x_dtype):
+    prefix = "clf" if task in ("clf", "latency") else "reg"
+    X = np.load(os.path.join(data_dir, f"{prefix}_X.npy"))
+    y = np.load(os.path.join(data_dir, f"{prefix}_y.npy"))
+    with open(os.path.join(data_dir, "sizes.json")) as f:
+        n_test = json.load(f)["n_test"]
+    n_train = X.shape[0] - n_test
+    X = X.astype(x_dtype, copy=False)
+    return (np.ascontiguousarray(X[:n_train]), y[:n_train],
+            np.ascontiguousarray(X[n_train:]), y[n_train:])
+
+
+def _make_estimator(spec, size, epochs):
+    common = {"alpha": ALPHA, "batch_size": BATCH, "learning_rate_init": LR, "max_iter": epochs,
+                  "tol": 0.0, "n_iter_no_change": epochs, "random_state": 0, "solver": spec["solver"]}
+    if spec["solver"] == "lbfgs":
+        common.update(max_iter=size["lbfgs_iter"], max_fun=15000)
+    if spec["impl"] == "mlp":
+        from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+        cls = MLPRegressor if spec["task"] == "reg" else MLPClassifier
+        return cls(hidden_layer_sizes=(HIDDEN,), activation="relu", **common)
+    from sk_shallow import ShallowNetClassifier, ShallowNetRegressor
+
+    cls = ShallowNetRegressor if spec["task"] == "reg" else ShallowNetClassifier
+    return cls(n_hidden=HIDDEN, hidden_activation="relu", dtype=spec.get("dtype"), **common)
+
+
+class _CountCalls:
+    """Wrap a function and count its calls (L-BFGS function evaluations)."""
+
+    def __init__(self, fn):
+        self.fn, self.count = fn, 0
+
+    def __call__(self, *args, **kwargs):
+        self.count += 1
+        return self.fn(*args, **kwargs)
+
+
+def _count_evaluations(spec):
+    if spec["impl"] == "sk":
+        from sk_shallow import _solvers
+
+        counter = _CountCalls(_solvers.loss_and_grad)
+        _solvers.loss_and_grad = counter
+        return counter
+    from sklearn.neural_network import MLPClassifier
+
+    counter = _CountCalls(MLPClassifier._loss_grad_lbfgs)
+
+    def method(self, *args, **kwargs):
+        return counter(self, *args, **kwargs)
+
+    MLPClassifier._loss_grad_lbfgs = method
+    return counter
+
+
+def _fit_task(spec, size, data_dir):
+    X, y, X_test, y_test = _load(spec["task"], data_dir, spec["x"])
+    epochs = size["epochs"]
+    est = _make_estimator(spec, size, epochs)
+    counter = _count_evaluations(spec) if spec["solver"] == "lbfgs" else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning: every epoch is meant to run
+        with PeakMemory() as mem:
+            cpu0, wall0 = _clock()
+            est.fit(X, y)
+            cpu1, wall1 = _clock()
+    n_iter = est.n_iter_
+    compute = np.dtype(spec.get("dtype") or spec["x"])
+    n_outputs = 1 if spec["task"] == "reg" else int(np.unique(y).size)
+    if spec["solver"] == "lbfgs":
+        per_eval = _gemm_epoch_seconds(compute, X.shape[0], X.shape[1], n_outputs,
+                                       X.shape[0], repeats=2)
+        gemm = per_eval * counter.count / n_iter
+    else:
+        gemm = _gemm_epoch_seconds(compute, X.shape[0], X.shape[1], n_outputs, BATCH)
+    cpu = (cpu1 - cpu0) / n_iter
+    return {"cpu": cpu, "wall": (wall1 - wall0) / n_iter, "gemm": gemm, "gemm_frac": gemm / cpu,
+                "score": float(est.score(X_test, y_test)), "mem": mem.added_mb, "n_iter": n_iter,
+                "n_evals": None if counter is None else counter.count,
+                "dtype": str(est.coefs_[0].dtype)}
+
+
+def _torch_task(spec, size, data_dir):
+    import torch
+
+    torch.set_num_threads(1)
+    X, y, X_test, y_test = _load(spec["task"], data_dir, "float32")
+    n_samples, n_features = X.shape
+    n_classes = int(np.unique(y).size)
+    epochs = size["epochs"]
+    torch.manual_seed(0)
+    with PeakMemory() as mem:
+        cpu0, wall0 = _clock()
+        Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+        model = torch.nn.Sequential(torch.nn.Linear(n_features, HIDDEN), torch.nn.ReLU(),
+                                    torch.nn.Linear(HIDDEN, n_classes))
+        weights = [model[0].weight, model[2].weight]
+        biases = [model[0].bias, model[2].bias]
+        # scikit-learn's L2 alpha / (2 batch) ||W||^2 is Adam's weight decay alpha / batch
+        opt = torch.optim.Adam([{"params": weights, "weight_decay": ALPHA / BATCH},
+                                {"params": biases, "weight_decay": 0.0}], lr=LR)
+        loss_fn = torch.nn.CrossEntropyLoss()
+        for _ in range(epochs):
+            order = torch.randperm(n_samples)
+            for start in range(0, n_samples, BATCH):
+                idx = order[start:start + BATCH]
+                opt.zero_grad()
+                loss = loss_fn(model(Xt[idx]), yt[idx])
+                loss.backward()
+                opt.step()
+        cpu1, wall1 = _clock()
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(X_test)).argmax(dim=1).numpy()
+    gemm = _gemm_epoch_seconds(np.float32, n_samples, n_features, n_classes, BATCH)
+    cpu = (cpu1 - cpu0) / epochs
+    return {"cpu": cpu, "wall": (wall1 - wall0) / epochs, "gemm": gemm, "gemm_frac": gemm / cpu,
+                "score": float((predicted == y_test).mean()), "mem": mem.added_mb, "n_iter": epochs,
+                "n_evals": None, "dtype": "float32"}
+
+
+def _latency_task(spec, size, data_dir):
+    X, y, X_test, _ = _load("clf", data_dir, spec["x"])
+    est = _make_estimator(spec, size, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+    result = {}
+    for rows in size["latency_rows"]:
+        Xq = np.ascontiguousarray(np.resize(X_test, (rows, X_test.shape[1])))
+        calls = max(1, 20000 // rows) if rows < 10000 else 1
+        est.predict_proba(Xq)  # warm
+        blocks = []
+        for _ in range(7 if rows < 10000 else 5):
+            start = time.process_time()
+            for _ in range(calls):
+                est.predict_proba(Xq)
+            blocks.append((time.process_time() - start) / calls)
+        result[f"us_{rows}"] = statistics.median(blocks) * 1e6
+    return result
+
+
+def _blas_info():
+    from threadpoolctl import threadpool_info
+
+    return [f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} "
+            f"({os.path.basename(i.get('filepath', ''))}, threads={i.get('num_threads')})"
+            for i in threadpool_info()]
+
+
+def run_child(tasks, size, data_dir):
+    """Run ``tasks`` (variant names) in this process, one BLAS thread; print JSON lines."""
+    from threadpoolctl import threadpool_limits
+
+    for name in tasks:
+        spec = VARIANTS[name]
+        with threadpool_limits(limits=1):
+            if spec["task"] == "latency":
+                out = _latency_task(spec, size, data_dir)
+            elif spec["impl"] == "torch":
+                out = _torch_task(spec, size, data_dir)
+            else:
+                out = _fit_task(spec, size, data_dir)
+            out["blas"] = _blas_info()
+        out["name"] = name
+        print("RESULT " + json.dumps(out), flush=True)
+
+
+# ---------------------------------------------------------------------- parent
+def _torch_available():
+    try:
+        import importlib.util
+
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def prepare_data(size, data_dir):
+    """Write the protocol's data sets as .npy files (reused when already there)."""
+    from sklearn.datasets import make_classification, make_regression
+
+    marker = os.path.join(data_dir, "sizes.json")
+    if os.path.exists(marker):
+        with open(marker) as f:
+            if json.load(f) == json.loads(json.dumps(size)):
+                return
+    os.makedirs(data_dir, exist_ok=True)
+    X, y = make_classification(size["n_clf"], size["n_features"],
+                               n_informative=size["n_informative"],
+                               n_classes=size["n_classes"], random_state=0)
+    np.save(os.path.join(data_dir, "clf_X.npy"), X)
+    np.save(os.path.join(data_dir, "clf_y.npy"), y)
+    X, y = make_regression(size["n_reg"], size["n_reg_features"], random_state=0)
+    np.save(os.path.join(data_dir, "reg_X.npy"), X)
+    np.save(os.path.join(data_dir, "reg_y.npy"), y)
+    with open(marker, "w") as f:
+        json.dump(size, f)
+
+
+def child_env(keep_blas_env):
+    env = dict(os.environ)
+    if not keep_blas_env:
+        env.pop("OPENBLAS_CORETYPE", None)
+        env.pop("OPENBLAS_L2_SIZE", None)
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    return env
+
+
+def launch(tasks, quick, data_dir, env):
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(tasks),
+           "--data-dir", data_dir] + (["--quick"] if quick else [])
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {tasks} failed:\n{proc.stderr[-3000:]}")
+    return [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines()
+            if line.startswith("RESULT ")]
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _fmt(value, spec="{:.3f}"):
+    return "n/a" if value is None else spec.format(value)
+
+
+def paired_ratio(rounds, name, ref, key="cpu"):
+    """Median over rounds of ``ref / name`` measured in the same round."""
+    ratios = [r[ref][key] / r[name][key] for r in rounds
+              if name in r and ref in r and r[name].get(key)]
+    return _median(ratios)
+
+
+def summarise(rounds, names):
+    rows = []
+    for name in names:
+        spec = VARIANTS[name]
+        if spec["task"] == "latency":
+            continue
+        got = [r[name] for r in rounds if name in r]
+        if not got:
+            continue
+        ref = spec.get("vs")
+        rows.append({
+            "name": name, "vs": ref or "-",
+            "cpu": _median([g["cpu"] for g in got]), "wall": _median([g["wall"] for g in got]),
+            "ratio": paired_ratio(rounds, name, ref) if ref else None,
+            "gemm_frac": _median([g["gemm_frac"] for g in got]),
+            "score": _median([g["score"] for g in got]), "mem": _median([g["mem"] for g in got]),
+            "dtype": got[0]["dtype"],
+            "iters": got[0]["n_iter"] if got[0]["n_evals"] is None
+            else f"{got[0]['n_iter']} ({got[0]['n_evals']} evals)",
+        })
+    return rows
+
+
+def fit_table(rows):
+    lines = [("| variant | compute | iters | s/epoch (cpu) | s/epoch (wall) | vs | ratio "
+             "| GEMM frac | acc / R2 | +MB |"),
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {r['dtype']} | {r['iters']} | {_fmt(r['cpu'])} "
+            f"| {_fmt(r['wall'])} | {r['vs']} | {_fmt(r['ratio'], '{:.2f}')} "
+            f"| {_fmt(r['gemm_frac'], '{:.2f}')} | {_fmt(r['score'], '{:.4f}')} "
+            f"| {_fmt(r['mem'], '{:.1f}')} |")
+    return lines
+
+
+def latency_table(rounds, size):
+    got = {n: [r[n] for r in rounds if n in r] for n in ("mlp-proba", "sk-proba")}
+    if not all(got.values()):
+        return []
+    lines = ["| predict_proba rows | MLPClassifier us | sk_shallow us | ratio |",
+             "|---|---|---|---|"]
+    for rows in size["latency_rows"]:
+        key = f"us_{rows}"
+        ratio = _median([r["mlp-proba"][key] / r["sk-proba"][key] for r in rounds
+                         if "mlp-proba" in r and "sk-proba" in r])
+        lines.append(f"| {rows} | {_fmt(_median([g[key] for g in got['mlp-proba']]), '{:.1f}')} "
+                     f"| {_fmt(_median([g[key] for g in got['sk-proba']]), '{:.1f}')} "
+                     f"| {_fmt(ratio, '{:.2f}')} |")
+    return lines
+
+
+def targets(rounds, rows, size):
+    """One line per bar P1-P8: the measured value and whether the bar is met."""
+    by = {r["name"]: r for r in rows}
+
+    def ratio(a, b):
+        return paired_ratio(rounds, a, b)
+
+    def check(label, value, bar):
+        if value is None:
+            return f"- {label}: not measured"
+        return f"- {label}: {value:.2f} (bar {bar:g}) {'met' if value >= bar else 'NOT met'}"
+
+    def score_gap(a, b):
+        if a in by and b in by:
+            return f"score {by[a]['score']:.4f} vs {by[b]['score']:.4f}"
+        return "score n/a"
+
+    out = [
+        check("P1 adam f64, x MLP", ratio("sk-adam-f64", "mlp-adam-f64"), 1.3)
+        + f"; {score_gap('sk-adam-f64', 'mlp-adam-f64')}",
+        check("P2 adam f32, x MLP", ratio("sk-adam-f32", "mlp-adam-f32"), 1.5)
+        + f"; {score_gap('sk-adam-f32', 'mlp-adam-f32')}",
+        check("P2 adam f32, x PyTorch", ratio("sk-adam-f32", "torch-adam-f32"), 2.0),
+        check("P3 adam f64 X dtype=float32, x MLP f64", ratio("sk-adam-f64X-f32", "mlp-adam-f64"),
+              2.5) + f"; {score_gap('sk-adam-f64X-f32', 'mlp-adam-f64')}",
+        check("P4 GEMM fraction f64", by.get("sk-adam-f64", {}).get("gemm_frac"), 0.75),
+        check("P4 GEMM fraction f32", by.get("sk-adam-f32", {}).get("gemm_frac"), 0.70),
+        check("P5 sgd f64, x MLP", ratio("sk-sgd-f64", "mlp-sgd-f64"), 1.2)
+        + f"; {score_gap('sk-sgd-f64', 'mlp-sgd-f64')}",
+        check("P5 lbfgs f64, x MLP", ratio("sk-lbfgs-f64", "mlp-lbfgs-f64"), 1.0)
+        + f"; {score_gap('sk-lbfgs-f64', 'mlp-lbfgs-f64')}",
+        check("P5 lbfgs float32 compute, x MLP f64", ratio("sk-lbfgs-f64X-f32", "mlp-lbfgs-f64"),
+              2.0),
+        check("P6 regressor f64, x MLPRegressor", ratio("skreg-adam-f64", "mlpreg-adam-f64"), 1.6)
+        + f"; {score_gap('skreg-adam-f64', 'mlpreg-adam-f64')}",
+        check("P6 regressor float32 compute, x MLPRegressor f64",
+              ratio("skreg-adam-f64X-f32", "mlpreg-adam-f64"), 2.4),
+    ]
+    bars = {1: 3.0, 100: 1.3}
+    for rows_n in size["latency_rows"]:
+        key = f"us_{rows_n}"
+        value = _median([r["mlp-proba"][key] / r["sk-proba"][key] for r in rounds
+                         if "mlp-proba" in r and "sk-proba" in r])
+        out.append(check(f"P7 predict_proba {rows_n} rows, x MLP", value, bars.get(rows_n, 1.0)))
+    for sk, mlp in (("sk-adam-f64", "mlp-adam-f64"), ("sk-adam-f32", "mlp-adam-f32"),
+                    ("sk-lbfgs-f64", "mlp-lbfgs-f64"), ("sk-adam-f64X-f32", "mlp-adam-f64")):
+        if sk in by and mlp in by and by[sk]["mem"] is not None and by[mlp]["mem"] is not None:
+            met = by[sk]["mem"] <= by[mlp]["mem"]
+            out.append(f"- P8 memory {sk}: +{by[sk]['mem']:.1f} MB vs {mlp} "
+                       f"+{by[mlp]['mem']:.1f} MB {'met' if met else 'NOT met'}")
+    return out
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small data, one round")
+    parser.add_argument("--runs", type=int, default=5, help="paired rounds (default 5)")
+    parser.add_argument("--only", default="", help="comma-separated variant names")
+    parser.add_argument("--data-dir", default=None, help="where the .npy data sets go")
+    parser.add_argument("--keep-blas-env", action="store_true",
+                        help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the children")
+    parser.add_argument("--json", default=None, help="also write every raw result here")
+    parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    size = QUICK if args.quick else FULL
+
+    if args.child is not None:
+        run_child(args.child.split(","), size, args.data_dir)
+        return 0
+
+    names = [n for n in (args.only.split(",") if args.only else VARIANTS) if n]
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variants {unknown}; known: {', '.join(VARIANTS)}")
+    has_torch = _torch_available()
+    if not has_torch:
+        names = [n for n in names if VARIANTS[n]["impl"] != "torch"]
+    runs = 1 if args.quick else args.runs
+    started = time.time()
+    tmp = None
+    data_dir = args.data_dir
+    if data_dir is None:
+        if args.quick:
+            tmp = tempfile.TemporaryDirectory()
+            data_dir = tmp.name
+        else:
+            data_dir = os.path.join(tempfile.gettempdir(), "sk_shallow_bench_data")
+    prepare_data(size, data_dir)
+    env = child_env(args.keep_blas_env)
+
+    rounds = []
+    for r in range(runs):
+        order = names if r % 2 == 0 else names[::-1]
+        results = {}
+        if args.quick:  # one child for the whole round keeps the smoke run short
+            for out in launch(order, True, data_dir, env):
+                results[out["name"]] = out
+        else:
+            for name in order:
+                for out in launch([name], False, data_dir, env):
+                    results[out["name"]] = out
+                print(f"# round {r + 1}/{runs} {name}: "
+                      f"{json.dumps({k: v for k, v in out.items() if k != 'blas'})}",
+                      file=sys.stderr, flush=True)
+        rounds.append(results)
+    if tmp is not None:
+        tmp.cleanup()
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rounds, f, indent=1)
+
+    import sklearn
+
+    blas = next((v["blas"] for v in rounds[0].values() if "blas" in v), [])
+    print(f"# sk_shallow benchmark ({'quick' if args.quick else 'full'} protocol)")
+    print(f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+          f"{runs} paired round(s); {time.time() - started:.0f} s")
+    print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
+          f"{os.cpu_count()} cores; 1 BLAS thread per child")
+    print(f"python {platform.python_version()}, numpy {np.__version__}, "
+          f"scikit-learn {sklearn.__version__}, torch {_torch_version() if has_torch else 'absent'}")
+    for line in blas:
+        print(f"blas: {line}")
+    removed = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ]
+    print(f"children's environment: removed {removed or 'nothing (neither was set)'}"
+          if not args.keep_blas_env else "children's environment: unchanged")
+    print(f"command: python benchmarks/bench_mlp.py {' '.join(argv or sys.argv[1:])}".rstrip())
+    print()
+    for line in fit_table(summarise(rounds, names)):
+        print(line)
+    print()
+    for line in latency_table(rounds, size):
+        print(line)
+    print()
+    print("targets (paired median ratios; above the bar is met):")
+    for line in targets(rounds, summarise(rounds, names), size):
+        print(line)
+    return 0
+
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def _torch_version():
+    import torch
+
+    return torch.__version__
+
+
+if __name__ == "__main__":
+    sys.exit(main())
