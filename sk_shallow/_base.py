@@ -13,9 +13,11 @@ import numbers
 import types
 import time
 import warnings
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning, NotFittedError
 from sklearn.model_selection import train_test_split
@@ -34,6 +36,11 @@ _LEARNING_RATES = ("constant", "invscaling", "adaptive")
 # Below this many rows, predict checks a plain ndarray itself instead of through
 # validate_data, whose fixed cost is most of a one-row prediction.
 _FAST_PATH_MAX_ROWS = 2048
+
+# Type hints of the public API: X is array-like or a scipy sparse matrix/array.
+MatrixLike = ArrayLike | sp.spmatrix | sp.sparray
+if TYPE_CHECKING:  # typing.Self needs Python 3.11
+    from typing_extensions import Self
 
 
 def _check_custom_activation(pair):
@@ -134,6 +141,16 @@ class FitSetup(NamedTuple):
 
 class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
     """Shared machinery of ``ShallowNetClassifier`` and ``ShallowNetRegressor``."""
+
+    # the "?" link of the HTML repr (_repr_html_): the README's parameter table,
+    # as PyPI shows it for this version
+    _doc_link_module = "sk_shallow"
+    _doc_link_template = "https://pypi.org/project/sk-shallow/{version}/#{anchor}"
+
+    def _doc_link_url_param_generator(self):
+        from . import __version__
+
+        return {"version": __version__, "anchor": "parameters"}
 
     # ------------------------------------------------------------------ params
     def _checked_params(self, incremental):
@@ -254,7 +271,8 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         return sw
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: ArrayLike,
+            sample_weight: ArrayLike | float | None = None) -> "Self":
         """Fit the network to X and y.
 
         Parameters
@@ -502,7 +520,7 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         X = self._validate_predict_input(X)
         return forward(self._params(), X, self._hidden())
 
-    def hidden_activations(self, X):
+    def hidden_activations(self, X: MatrixLike) -> NDArray[np.floating]:
         """The hidden layer's output ``A1 = g(X W1 + b1)``.
 
         Parameters

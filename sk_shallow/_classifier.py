@@ -1,17 +1,22 @@
 """ShallowNetClassifier: labels in, sigmoid or softmax outputs, probabilities out."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
 from . import _validation as check
-from ._base import BaseShallowNet, stochastic_only
+from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._losses import BinaryLogLoss, CrossEntropy
 from .activations import log_logistic, log_softmax, softmax
+
+if TYPE_CHECKING:  # typing.Self needs Python 3.11
+    from typing_extensions import Self
 
 _OUTPUTS = {"auto": "auto", "sigmoid": "logistic", "logistic": "logistic", "softmax": "softmax"}
 
@@ -203,7 +208,9 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         return {"output": _OUTPUTS[output]}
 
     @stochastic_only
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X: MatrixLike, y: ArrayLike,
+                    sample_weight: ArrayLike | float | None = None,
+                    classes: ArrayLike | None = None) -> "Self":
         """Run one epoch of the stochastic solver on X and y.
 
         Parameters
@@ -352,7 +359,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         return Z2.argmax(axis=1)
 
     # ------------------------------------------------------------------ predict
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray[np.floating]:
         """The logits ``Z2 = A1 W2 + b2``.
 
         Parameters
@@ -366,7 +373,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         Z2 = self._logits(X)
         return Z2[:, 0] if Z2.shape[1] == 1 and self._target_kind != "multilabel-indicator" else Z2
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         """Predict class labels (an indicator matrix for multilabel targets).
 
         Parameters
@@ -384,7 +391,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         # classes_[argmax(predict_proba)], ties and rounding included
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Class probabilities; rows sum to 1 except for multilabel targets.
 
         Parameters
@@ -410,7 +417,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         # even where every sigmoid underflows to 0
         return softmax(log_logistic(Z2))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Log of ``predict_proba``, computed from the logits: finite for every finite input.
 
         Parameters

@@ -1,14 +1,19 @@
 """ShallowNetRegressor: linear outputs with squared error, or exp outputs with Poisson loss."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
 from . import _validation as check
-from ._base import BaseShallowNet, stochastic_only
+from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._losses import PoissonLoss, SquaredError
+
+if TYPE_CHECKING:  # typing.Self needs Python 3.11
+    from typing_extensions import Self
 
 _LOSSES = {"squared_error": SquaredError, "poisson": PoissonLoss}
 _MATCHED_OUTPUT = {"squared_error": "identity", "poisson": "exp"}
@@ -143,7 +148,8 @@ max_fun, dtype
         return {"loss": loss}
 
     @stochastic_only
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: MatrixLike, y: ArrayLike,
+                    sample_weight: ArrayLike | float | None = None) -> "Self":
         """Run one epoch of the stochastic solver on X and y.
 
         Parameters
@@ -181,7 +187,7 @@ max_fun, dtype
     def _validation_score(self, Z2, task, val_idx, sw_val):
         return float(r2_score(task.target[val_idx], task.loss.predict(Z2), sample_weight=sw_val))
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).
 
         Parameters
