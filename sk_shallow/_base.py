@@ -420,7 +420,8 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         self.n_iter_ = history.n_iter
         self.t_ = history.t
         self.loss_curve_ = list(history.loss_curve)
-        self.loss_ = history.loss_curve[-1]
+        # None when training diverged in its first epoch (the initial weights are kept)
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
         self.best_loss_ = history.best_loss
         self.validation_scores_ = (
             None if history.validation_scores is None else list(history.validation_scores)

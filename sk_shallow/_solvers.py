@@ -96,6 +96,7 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         target_buf = np.empty((batch_size,) + target.shape[1:], dtype=target.dtype)
         sw_buf = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
     total_weight = _sum_or_count(sw, n_samples)
+    initial = params.flat.copy()
     last_good = params.flat.copy()
     epochs = 1 if incremental else max_iter
 
@@ -115,19 +116,30 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
             batch_weight = _sum_or_count(sw_batch, stop - start)
             if batch_weight <= 0:
                 continue  # all-zero weights: this batch carries no information
-            value = loss_and_grad(params, grad, X_batch, target_batch, sw_batch, batch_weight,
-                                  hidden, loss, alpha, work)
-            accumulated += value * batch_weight
-            optimizer.step(params.flat, grad.flat)
+            try:
+                value = loss_and_grad(params, grad, X_batch, target_batch, sw_batch,
+                                      batch_weight, hidden, loss, alpha, work)
+                accumulated += value * batch_weight
+                optimizer.step(params.flat, grad.flat)
+            except FloatingPointError:
+                # np.errstate(over="raise") around fit: the divergence the check below
+                # reports when overflows give inf instead
+                accumulated = np.nan
+                break
 
         epoch_loss = accumulated / total_weight
         if not (np.isfinite(epoch_loss) and np.isfinite(params.flat).all()):
             params.flat[...] = last_good
+            kept = "the weights from before that epoch were kept"
+            if not _finite_logits(params, X, hidden):
+                # finite but huge: they were never evaluated, and overflow on X itself
+                params.flat[...] = initial
+                kept = "the weights from before this fit were kept"
             return Outcome(
                 converged=False, diverged=True,
                 message=(f"training diverged in epoch {history.n_iter + 1} (the loss or "
-                         "the weights became non-finite); the weights from before that "
-                         "epoch were kept. Lower learning_rate_init or scale the inputs."),
+                         f"the weights became non-finite); {kept}. Lower "
+                         "learning_rate_init or scale the inputs."),
             )
         np.copyto(last_good, params.flat)
         history.n_iter += 1
@@ -149,6 +161,12 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
             history.no_improvement_count = 0
 
     return _finish(params, history, validation, Outcome(converged=incremental))
+
+
+def _finite_logits(params, X, hidden):
+    """Whether the network's logits on X are all finite (no overflow warnings raised)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(forward(params, X, hidden)).all())
 
 
 def _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol):
@@ -222,7 +240,12 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
     params.flat[...] = result.x
     history.best_loss = None
     if history.n_iter == start_iter:  # stopped before its first iteration ended
-        history.loss_curve.append(float(result.fun))
+        fun = float(result.fun)
+        if not np.isfinite(fun):
+            # the line search broke down (an overflowing gradient norm makes scipy
+            # try NaN steps) and returned the start point with fun=NaN
+            fun = objective(result.x)[0]
+        history.loss_curve.append(fun)
     message = result.message if isinstance(result.message, str) else result.message.decode()
     # status 99: a callback raised StopIteration, which is a requested stop
     return Outcome(converged=result.status in (0, 99),
