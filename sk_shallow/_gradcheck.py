@@ -1,15 +1,18 @@
 """Gradient checking as a public tool: backpropagation against central differences."""
 
 import numpy as np
+from numpy.typing import ArrayLike
 from sklearn.base import clone
 
-from ._base import BaseShallowNet
+from ._base import BaseShallowNet, MatrixLike
 from ._network import Workspace, loss_and_grad
 
 __all__ = ["check_gradients"]
 
 
-def check_gradients(estimator, X, y, sample_weight=None, *, epsilon: float = 1e-6) -> float:
+def check_gradients(estimator: BaseShallowNet, X: MatrixLike, y: ArrayLike,
+                    sample_weight: ArrayLike | float | None = None, *,
+                    epsilon: float = 1e-6) -> float:
     """Compare backpropagation's gradient with central differences at fit's initial weights.
 
     The network is set up for ``X`` and ``y`` exactly as ``fit`` would set it

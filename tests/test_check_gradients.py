@@ -1,5 +1,8 @@
 """sk_shallow.check_gradients: backpropagation against central differences, set up as fit would."""
 
+import inspect
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -139,3 +142,18 @@ def test_bad_arguments(rng):
 def test_exported_at_top_level():
     assert "check_gradients" in sk_shallow.__all__
     assert sk_shallow.check_gradients is check_gradients
+
+
+def test_public_api_is_typed_and_links_its_docs():
+    # py.typed marks the package as typed (PEP 561); the HTML repr links the README
+    package = Path(sk_shallow.__file__).parent
+    assert (package / "py.typed").is_file()
+    for est in [ShallowNetClassifier(), ShallowNetRegressor()]:
+        hints = inspect.signature(est.fit).parameters
+        assert all(hints[name].annotation is not inspect.Parameter.empty for name in hints)
+        link = est._get_doc_link()
+        assert link == f"https://pypi.org/project/sk-shallow/{sk_shallow.__version__}/#parameters"
+        assert link in est._repr_html_()
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    assert "\n## Parameters\n" in readme.read_text()  # the anchor's target
+    assert inspect.signature(check_gradients).return_annotation is float
