@@ -411,6 +411,15 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
                     "the optimization hasn't converged yet.",
                     ConvergenceWarning,
                 )
+        elif (p["solver"] != "lbfgs" and not incremental
+              and history.loss_curve[-1] > history.loss_curve[0] + p["tol"]):
+            # the no-improvement rule also stops a run whose loss only grew
+            warnings.warn(
+                f"Training stopped with a higher loss than after its first epoch "
+                f"({history.loss_curve[0]:.4g} -> {history.loss_curve[-1]:.4g}): the "
+                "optimizer is diverging. Lower learning_rate_init or scale the inputs.",
+                ConvergenceWarning,
+            )
 
         # commit
         for name, value in self._predict_state(params.flat, layout, p, task).items():
