@@ -186,6 +186,20 @@ def test_extreme_inputs_give_finite_probabilities(output_activation, dtype, thre
     assert_labels_equal(label, clf.predict(X_far), expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
+def test_older_target_opset(dtype, three_classes):
+    # every op the converter writes exists, with the same semantics on 2-D
+    # tensors, since opset 9
+    X, y = three_classes
+    X = X.astype(dtype)
+    clf = fit_classifier(X, y, dtype, hidden_activation="elu", output_activation="sigmoid")
+    onx = to_onnx(clf, X[:1], target_opset=13)
+    assert max(opset.version for opset in onx.opset_import if opset.domain == "") <= 13
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    _, proba = session.run(None, {"X": X})
+    assert np.abs(proba - clf.predict_proba(X)).max() <= TOLERANCE[dtype]
+
+
 def test_zipmap_false_is_accepted(three_classes):
     X, y = three_classes
     clf = fit_classifier(X, y, np.float64, hidden_activation="relu")
