@@ -82,15 +82,9 @@ from ._losses import _exp_ceiling
 from ._regressor import ShallowNetRegressor
 from .activations import ACTIVATIONS
 
-__all__ = [
-    "CLASSIFIER_ALIAS",
-    "REGRESSOR_ALIAS",
-    "convert_shallow_net",
-    "parse_shallow_net_classifier",
-    "register",
-    "shallow_net_output_shapes",
-]
+__all__ = ["CLASSIFIER_ALIAS", "REGRESSOR_ALIAS", "register"]
 
+# the names of the estimators' operators in skl2onnx's registry
 CLASSIFIER_ALIAS = "SkShallowNetClassifier"
 REGRESSOR_ALIAS = "SkShallowNetRegressor"
 
@@ -134,7 +128,7 @@ def _label_encoding(model):
     )
 
 
-def parse_shallow_net_classifier(scope, model, inputs, custom_parsers=None):
+def _parse_classifier(scope, model, inputs, custom_parsers=None):
     """skl2onnx parser: one operator with outputs ``label`` and ``probabilities``.
 
     skl2onnx's default classifier parser appends a ZipMap (a list of
@@ -152,7 +146,7 @@ def parse_shallow_net_classifier(scope, model, inputs, custom_parsers=None):
     return operator.outputs
 
 
-def shallow_net_output_shapes(operator):
+def _output_shapes(operator):
     """skl2onnx shape calculator for both estimators.
 
     Checks the input (one float, double or int64 tensor with ``n_features_in_``
@@ -315,7 +309,7 @@ def _regressor_outputs(graph, model, Z2, out):
         graph.node("Identity", [Z2], "prediction", output=out)
 
 
-def convert_shallow_net(scope, operator, container):
+def _convert(scope, operator, container):
     """skl2onnx converter for both estimators: the forward pass, then the outputs."""
     model = operator.raw_operator
     _check_exportable(model)
@@ -340,14 +334,30 @@ def register():
 
     Importing ``sk_shallow.onnx`` calls it once; call it again only if
     something else has overwritten the registration.
+
+    Returns
+    -------
+    None
+
+    See Also
+    --------
+    skl2onnx.update_registered_converter : what it calls, once per estimator.
+
+    Examples
+    --------
+    >>> from skl2onnx import supported_converters
+    >>> from sk_shallow.onnx import register
+    >>> register()
+    >>> [name for name in supported_converters() if name.startswith("SkShallowNet")]
+    ['SkShallowNetClassifier', 'SkShallowNetRegressor']
     """
     update_registered_converter(
-        ShallowNetClassifier, CLASSIFIER_ALIAS, shallow_net_output_shapes,
-        convert_shallow_net, parser=parse_shallow_net_classifier,
+        ShallowNetClassifier, CLASSIFIER_ALIAS, _output_shapes,
+        _convert, parser=_parse_classifier,
         options={"zipmap": [False]},
     )
     update_registered_converter(
-        ShallowNetRegressor, REGRESSOR_ALIAS, shallow_net_output_shapes, convert_shallow_net,
+        ShallowNetRegressor, REGRESSOR_ALIAS, _output_shapes, _convert,
     )
 
 
