@@ -74,7 +74,7 @@ def two_outputs():
 
 
 def fit_classifier(X, y, dtype, **params):
-    params = {"n_hidden": 8, "solver": "lbfgs", "max_iter": 60, "random_state": 0, **params}
+    params = {"n_hidden": 8, "solver": "lbfgs", "max_iter": 20, "random_state": 0, **params}
     return ShallowNetClassifier(**params).fit(X.astype(dtype), y)
 
 
@@ -136,7 +136,7 @@ def test_regressor(loss, multi_output, hidden, dtype, two_outputs):
     if loss == "poisson":
         y = np.exp(y / 2)  # positive, mean about 1
     reg = ShallowNetRegressor(n_hidden=8, hidden_activation=hidden, leaky_slope=0.2, loss=loss,
-                              solver="lbfgs", max_iter=60, random_state=0)
+                              solver="lbfgs", max_iter=20, random_state=0)
     reg.fit(X.astype(dtype), y)
     X = X.astype(dtype)
     (prediction,) = run_onnx(reg, X)
@@ -166,7 +166,7 @@ def test_pipeline_with_scaler(three_classes):
     X, y = three_classes
     X = X.astype(np.float32) * 100
     pipe = make_pipeline(StandardScaler(), ShallowNetClassifier(
-        n_hidden=8, solver="lbfgs", max_iter=60, random_state=0)).fit(X, y)
+        n_hidden=8, solver="lbfgs", max_iter=20, random_state=0)).fit(X, y)
     label, proba = run_onnx(pipe, X)
     assert np.abs(proba - pipe.predict_proba(X)).max() <= 1e-5
     assert_labels_equal(label, pipe.predict(X), pipe.predict_proba(X))
