@@ -9,6 +9,7 @@ import numpy as np
 from scipy.linalg.blas import get_blas_funcs
 
 _AXPY = {np.dtype(dt): get_blas_funcs("axpy", dtype=dt) for dt in (np.float32, np.float64)}
+_ROT = {np.dtype(dt): get_blas_funcs("rot", dtype=dt) for dt in (np.float32, np.float64)}
 
 
 def axpy(a, x, y):
@@ -25,6 +26,23 @@ def axpy(a, x, y):
     else:
         y += a * x
     return y
+
+
+def blend(c, x, s, y):
+    """``x = c x + s y`` in place, in one pass; ``y`` is left holding garbage.
+
+    BLAS ``rot`` (a plane rotation) computes ``c x + s y`` and ``c y - s x``
+    together, reading each array once: the moving averages of Adam in one call
+    each, where ``x *= c`` and ``x += s y`` take two passes.
+    """
+    blas = _ROT.get(x.dtype)
+    if (blas is not None and y.dtype == x.dtype and x.ndim == y.ndim == 1
+            and x.flags.c_contiguous and y.flags.c_contiguous):
+        blas(x, y, c, s, overwrite_x=1, overwrite_y=1)
+    else:
+        x *= c
+        axpy(s, y, x)
+    return x
 
 
 class SGD:
@@ -100,20 +118,26 @@ class Adam:
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
         self.t += 1
         b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
-        # eight passes over n_params, no temporaries: grad's buffer holds g^2,
-        # then sqrt(v) + eps, then m / (sqrt(v) + eps)
-        m *= b1
-        axpy(1 - b1, grad, m)
-        np.multiply(grad, grad, out=grad)
-        v *= b2
-        axpy(1 - b2, grad, v)
+        scratch = self.__dict__.get("_scratch")
+        if scratch is None or scratch.shape != v.shape or scratch.dtype != v.dtype:
+            scratch = self._scratch = np.empty_like(v)
+        # five passes over n_params and two of sqrt and divide, no temporaries
+        np.multiply(grad, grad, out=scratch)
+        blend(b1, m, 1 - b1, grad)
+        blend(b2, v, 1 - b2, scratch)
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        step = np.sqrt(v, out=grad)
+        step = np.sqrt(v, out=scratch)
         step += self.epsilon
         np.divide(m, step, out=step)
         axpy(-self.learning_rate, step, theta)
+
+    def __getstate__(self):
+        # the scratch buffer is rebuilt on the next step, not pickled
+        state = dict(self.__dict__)
+        state.pop("_scratch", None)
+        return state
 
     def epoch_ends(self, samples_seen):
         pass
