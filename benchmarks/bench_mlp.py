@@ -362,6 +362,9 @@ def run_child(tasks, size, data_dir):
             else:
                 out = _fit_task(spec, size, data_dir)
             out["blas"] = _blas_info()
+        import sk_shallow
+
+        out["sk_shallow"] = f"{sk_shallow.__version__} from {os.path.dirname(sk_shallow.__file__)}"
         out["name"] = name
         print("RESULT " + json.dumps(out), flush=True)
 
@@ -599,7 +602,7 @@ def main(argv=None):
                 for out in launch([name], False, data_dir, env):
                     results[out["name"]] = out
                 print(f"# round {r + 1}/{runs} {name}: "
-                      f"{json.dumps({k: v for k, v in out.items() if k != 'blas'})}",
+                      f"{json.dumps({k: v for k, v in out.items() if k not in ('blas', 'sk_shallow')})}",
                       file=sys.stderr, flush=True)
         rounds.append(results)
     if tmp is not None:
@@ -620,6 +623,7 @@ def main(argv=None):
           f"scikit-learn {sklearn.__version__}, torch {_torch_version() if has_torch else 'absent'}")
     for line in blas:
         print(f"blas: {line}")
+    print(f"sk_shallow: {next(iter(rounds[0].values()))['sk_shallow']}")
     removed = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ]
     print(f"children's environment: removed {removed or 'nothing (neither was set)'}"
           if not args.keep_blas_env else "children's environment: unchanged")
