@@ -29,7 +29,7 @@ from . import activations as act
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._network import Hidden, Layout, Params, forward, hidden_forward, init_params, make_hidden
 from ._optimizers import OPTIMIZERS
-from ._solvers import History, Validation, run_lbfgs, run_minibatch
+from ._solvers import History, Outcome, Validation, run_lbfgs, run_minibatch
 
 _SOLVERS = ("adam", "sgd", "lbfgs")
 _LEARNING_RATES = ("constant", "invscaling", "adaptive")
@@ -94,6 +94,25 @@ def _validate_numeric(what, estimator, *args, **kwargs):
             f"{what} must be numeric (float, int or bool values; encode strings and "
             f"categories first, e.g. with OneHotEncoder): {text}"
         ) from exc
+
+
+def _finite_logits(params, X, hidden):
+    """Whether the logits ``Z2 (n_samples, n_outputs)`` on X are all finite.
+
+    A bound from ``max |X|`` and ``max |theta|`` settles it almost always, at a
+    fraction of a forward pass: every built-in ``g`` has
+    ``|g(z)| <= max(1, slope) |z| + 1``, and a prelu slope is part of theta.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if hidden.name != "custom":
+            values = X if isinstance(X, np.ndarray) else X.data  # CSR/CSC: stored values
+            x_max = float(np.abs(values).max()) if values.size else 0.0
+            w_max = float(np.abs(params.flat).max())
+            n_features, n_hidden = params.W1.shape
+            a_max = max(1.0, w_max) * (n_features * x_max * w_max + w_max) + 1.0
+            if n_hidden * a_max * w_max + w_max < np.finfo(params.flat.dtype).max / 4:
+                return True
+        return bool(np.isfinite(forward(params, X, hidden)).all())
 
 
 class stochastic_only:
@@ -389,12 +408,21 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
                     "it is clipped to the number of samples."
                 )
                 batch_size = n_train
+            start = params.flat.copy()
             outcome = run_minibatch(
                 params, layout, X_train, target_train, sw_train, hidden, loss, p["alpha"],
                 optimizer, batch_size=batch_size, max_iter=p["max_iter"], shuffle=p["shuffle"],
                 tol=p["tol"], n_iter_no_change=p["n_iter_no_change"], rng=rng, history=history,
                 validation=validation, incremental=incremental, on_epoch=on_epoch,
             )
+            if not _finite_logits(params, X_train, hidden):
+                # finite weights from the last steps, never evaluated, can still
+                # overflow on X itself: keep what this call started from
+                params.flat[...] = start
+                outcome = Outcome(converged=False, diverged=True, message=(
+                    f"training diverged by epoch {history.n_iter} (the logits on the "
+                    "training data overflow); the weights from before this call were kept. "
+                    "Lower learning_rate_init or scale the inputs."))
 
         if outcome.diverged:
             warnings.warn(outcome.message, ConvergenceWarning)

@@ -96,7 +96,6 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         target_buf = np.empty((batch_size,) + target.shape[1:], dtype=target.dtype)
         sw_buf = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
     total_weight = _sum_or_count(sw, n_samples)
-    initial = params.flat.copy()
     last_good = params.flat.copy()
     epochs = 1 if incremental else max_iter
 
@@ -130,16 +129,11 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         epoch_loss = accumulated / total_weight
         if not (np.isfinite(epoch_loss) and np.isfinite(params.flat).all()):
             params.flat[...] = last_good
-            kept = "the weights from before that epoch were kept"
-            if not _finite_logits(params, X, hidden):
-                # finite but huge: they were never evaluated, and overflow on X itself
-                params.flat[...] = initial
-                kept = "the weights from before this fit were kept"
             return Outcome(
                 converged=False, diverged=True,
                 message=(f"training diverged in epoch {history.n_iter + 1} (the loss or "
-                         f"the weights became non-finite); {kept}. Lower "
-                         "learning_rate_init or scale the inputs."),
+                         "the weights became non-finite); the weights from before that "
+                         "epoch were kept. Lower learning_rate_init or scale the inputs."),
             )
         np.copyto(last_good, params.flat)
         history.n_iter += 1
@@ -161,12 +155,6 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
             history.no_improvement_count = 0
 
     return _finish(params, history, validation, Outcome(converged=incremental))
-
-
-def _finite_logits(params, X, hidden):
-    """Whether the network's logits on X are all finite (no overflow warnings raised)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(forward(params, X, hidden)).all())
 
 
 def _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol):
