@@ -95,8 +95,12 @@ def main(argv=None):
         ax_dead.errorbar(rates, never.mean(axis=1), yerr=never.std(axis=1), color=COLORS[name],
                          lw=2.4, marker="o", ms=6, capsize=3,
                          label=f"{name}: never active (z < 0 on every sample)")
-        ax_dead.plot(rates, none.mean(axis=1), color=COLORS[name], lw=2.0, ls="--",
-                     marker="x", ms=7, label=f"{name}: no gradient (g'(z) = 0 on every sample)")
+        # relu: the same units as the solid line, so drawn as crosses on it
+        ax_dead.plot(rates, none.mean(axis=1), color="k" if name == "relu" else COLORS[name],
+                     lw=0 if name == "relu" else 2.0, ls="--", marker="X", ms=10, mew=0.5,
+                     mfc=COLORS[name], zorder=5,
+                     label=f"{name}: no gradient (g'(z) = 0 on every sample)"
+                     + (": the same units" if name == "relu" else ": none"))
         ax_acc.errorbar(rates, acc.mean(axis=1), yerr=acc.std(axis=1), color=COLORS[name],
                         lw=2.4, marker="o", ms=6, capsize=3, label=name)
 

@@ -62,7 +62,7 @@ def model(name, max_iter):
     if name == "LogisticRegression":
         return make_pipeline(StandardScaler(), LogisticRegression())
     return make_pipeline(StandardScaler(), ShallowNetClassifier(
-        n_hidden=20, hidden_activation=name, solver="lbfgs", alpha=1.0, max_iter=max_iter,
+        n_hidden=20, hidden_activation=name, solver="lbfgs", alpha=0.1, max_iter=max_iter,
         random_state=0))
 
 

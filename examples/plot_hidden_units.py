@@ -114,7 +114,7 @@ def main(argv=None):
     ax.set_ylabel("accuracy", fontsize=12)
     ax.set_ylim(0.4, 1.0)
     ax.grid(alpha=0.3)
-    ax.legend(loc="center right", fontsize=11)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.2), fontsize=11)
     ax.set_title("accuracy vs hidden units", fontsize=14, fontweight="bold")
     ax.tick_params(labelsize=11)
 

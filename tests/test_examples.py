@@ -221,3 +221,16 @@ def test_quickstart_reads_numbers_and_text_labels(quickstart, tmp_path):
     X, y, features = quickstart.read_csv(path, "label", False, argparse.ArgumentParser())
     np.testing.assert_array_equal(X, [[1.5, -2.0], [2.0, 0.3], [0.0, 4.0]])
     assert list(y) == ["cat", "dog", "cat"] and features == ["x1", "x2"]
+
+
+def test_readme_shows_every_committed_picture():
+    readme = (EXAMPLES.parent / "README.md").read_text()
+    start, end = readme.index("<!-- BEGIN examples -->"), readme.index("<!-- END examples -->")
+    section = readme[start:end]
+    shown = set(re.findall(r"!\[[^\]]*\]\((docs/images/[\w.]+\.png)\)", section))
+    expected = {f"docs/images/{name}" for names in PLOTS.values() for name in names}
+    assert shown == expected
+    for path in shown:
+        assert (EXAMPLES.parent / path).is_file(), f"{path} is shown but not committed"
+    for script in [*PLOTS, "quickstart.py"]:
+        assert f"examples/{script}" in section, f"the README does not say how to run {script}"
