@@ -209,8 +209,10 @@ def _count_evaluations(spec):
     if spec["impl"] == "sk":
         from sk_shallow import _solvers
 
-        counter = _CountCalls(_solvers.loss_and_grad)
-        _solvers.loss_and_grad = counter
+        # the full-batch objective: loss_and_grad_blocks since it was blocked
+        name = "loss_and_grad_blocks" if hasattr(_solvers, "loss_and_grad_blocks") else "loss_and_grad"
+        counter = _CountCalls(getattr(_solvers, name))
+        setattr(_solvers, name, counter)
         return counter
     from sklearn.neural_network import MLPClassifier
 

@@ -265,9 +265,45 @@ def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work
     np.matmul(ones, dZ1, out=grad.b1)
 
     if alpha:
-        weights = params.flat[: params.W1.size + params.W2.size]
-        grad_weights = grad.flat[: weights.size]
-        scale = alpha / sw_sum
-        axpy(scale, weights, grad_weights)  # grad += scale * W, one pass, no temporary
-        value += 0.5 * scale * float(weights @ weights)
+        value += _add_l2(params, grad, alpha, sw_sum)
+    return value
+
+
+def _add_l2(params, grad, alpha, sw_sum):
+    """``grad += alpha / sum(sw) * W`` on the weights; return ``alpha / (2 sum(sw)) ||W||^2``."""
+    weights = params.flat[: params.W1.size + params.W2.size]
+    grad_weights = grad.flat[: weights.size]
+    scale = alpha / sw_sum
+    axpy(scale, weights, grad_weights)  # one pass, no temporary
+    return 0.5 * scale * float(weights @ weights)
+
+
+def loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work,
+                         block_grad):
+    """``loss_and_grad`` on all of X, in blocks of ``work``'s rows, summed.
+
+    The same objective and gradient (each block's loss and ``dZ2`` are already
+    divided by the total ``sw_sum``, so the blocks add up), but the hidden-layer
+    buffers hold one block instead of every sample: full-batch L-BFGS keeps
+    them in cache and allocates a fraction of the memory.
+
+    Parameters
+    ----------
+    block_grad : Params
+        Scratch of ``grad``'s layout for one block's gradient.
+    """
+    n_samples, rows = X.shape[0], work.Z1.shape[0]
+    if n_samples <= rows:
+        return loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work)
+    value = 0.0
+    for start in range(0, n_samples, rows):
+        stop = min(start + rows, n_samples)
+        out = grad if start == 0 else block_grad
+        value += loss_and_grad(params, out, X[start:stop], target[start:stop],
+                               None if sw is None else sw[start:stop], sw_sum, hidden, loss,
+                               0.0, work)
+        if start:
+            axpy(1.0, block_grad.flat, grad.flat)
+    if alpha:
+        value += _add_l2(params, grad, alpha, sw_sum)
     return value

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
-from ._network import Workspace, forward, loss_and_grad
+from ._network import Workspace, forward, loss_and_grad, loss_and_grad_blocks
+
+# Rows per block of L-BFGS's full-batch objective (see ``loss_and_grad_blocks``)
+LBFGS_BLOCK_ROWS = 2048
 
 
 @dataclass
@@ -201,13 +204,15 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
     """
     n_samples = X.shape[0]
     dtype = params.flat.dtype
-    work = Workspace(layout, n_samples, dtype)
-    grad = layout.empty(dtype)
+    # full batch, computed in blocks of rows whose hidden layer stays in cache
+    work = Workspace(layout, min(n_samples, LBFGS_BLOCK_ROWS), dtype)
+    grad, block_grad = layout.empty(dtype), layout.empty(dtype)
     sw_sum = _sum_or_count(sw, n_samples)
 
     def objective(theta):
         params.flat[...] = theta
-        value = loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work)
+        value = loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alpha,
+                                     work, block_grad)
         # a copy: scipy keeps the gradient it was handed, and grad is reused
         return value, grad.flat.astype(np.float64)
 
