@@ -185,7 +185,12 @@ max_fun, dtype
         return sw
 
     def _validation_score(self, Z2, task, val_idx, sw_val):
-        return float(r2_score(task.target[val_idx], task.loss.predict(Z2), sample_weight=sw_val))
+        prediction = task.loss.predict(Z2)
+        if not np.isfinite(prediction).all():
+            # diverging (r2_score would raise on inf): the worst score; the epoch
+            # loop then reports the divergence and keeps finite weights
+            return -np.inf
+        return float(r2_score(task.target[val_idx], prediction, sample_weight=sw_val))
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).

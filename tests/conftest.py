@@ -1,6 +1,14 @@
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from sklearn.datasets import load_digits, make_classification, make_moons, make_regression
+
+# Hypothesis (tests/test_fuzz.py): "ci", the default, is fixed (derandomized) and keeps the
+# fuzz file under a minute on 2 cores; run longer with --hypothesis-profile=long.
+_FUZZ = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("ci", max_examples=200, derandomize=True, print_blob=True, **_FUZZ)
+settings.register_profile("long", max_examples=3000, **_FUZZ)
+settings.load_profile("ci")
 
 
 @pytest.fixture
