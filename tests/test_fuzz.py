@@ -23,7 +23,7 @@ import re
 import warnings
 
 import numpy as np
-from hypothesis import event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
@@ -301,3 +301,29 @@ def test_classifier_weight_two_equals_duplicated_row(problem, params):
 @given(problem=weighted_problem("reg"), params=smooth_lbfgs_params())
 def test_regressor_weight_two_equals_duplicated_row(problem, params):
     _assert_weight_two_equals_duplicate(ShallowNetRegressor, params, *problem)
+
+
+@settings(max_examples=_examples(0.25))
+@given(data=classification_data(allow_multilabel=False), params=classifier_params(),
+       n_chunks=st.integers(1, 4))
+def test_partial_fit_sequences_stay_finite(data, params, n_chunks):
+    """partial_fit on successive chunks (every class declared up front) keeps a usable model."""
+    X, y = data
+    params = {**params, "solver": params["solver"] if params["solver"] != "lbfgs" else "sgd",
+              "early_stopping": False}
+    est = ShallowNetClassifier(**params)
+    classes = np.unique(y)
+    assume(classes.size >= 2)  # one class is refused (documented, tested above)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(over="ignore", invalid="ignore"):
+            for chunk in np.array_split(np.arange(X.shape[0]), n_chunks):
+                if chunk.size:
+                    est.partial_fit(X[chunk], y[chunk], classes=classes)
+    for w in caught:
+        if not issubclass(w.category, ConvergenceWarning | RuntimeWarning):
+            assert any(re.search(p, str(w.message)) for p in ALLOWED_USER_WARNINGS), w
+    assert est.n_iter_ == sum(1 for c in np.array_split(np.arange(X.shape[0]), n_chunks) if c.size)
+    assert np.isfinite(est._flat).all()
+    assert_array_equal(est.classes_, classes)
+    _check_classifier(est, X, y)
