@@ -142,7 +142,11 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         history.n_iter += 1
         history.t += n_samples
         history.loss_curve.append(epoch_loss)
-        _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol)
+        # the held-out pass may overflow on weights the next epoch finds diverged;
+        # under np.errstate(over="raise") it must not raise first
+        with np.errstate(over="ignore", invalid="ignore"):
+            _update_no_improvement(history, params, validation, layout, hidden, loss, alpha,
+                                   tol)
         optimizer.epoch_ends(history.t)
 
         if on_epoch is not None and on_epoch(history):

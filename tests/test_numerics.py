@@ -95,6 +95,22 @@ def test_fit_and_predict_at_extreme_input_scales(scale, hidden, output, solver):
         assert np.isfinite(est.loss_)
 
 
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("hidden", HIDDEN)
+@pytest.mark.parametrize("scale", [1e6, 1e-6], ids=["1e6", "1e-6"])
+def test_early_stopping_at_extreme_input_scales(scale, hidden, output):
+    """The held-out pass runs on weights that may already overflow: it must not raise."""
+    Est, params, y = _task(output)
+    X = _X() * scale
+    est = Est(n_hidden=4, hidden_activation=hidden, solver="sgd", learning_rate_init=1.0,
+              early_stopping=True, validation_fraction=0.2, max_iter=4, random_state=0,
+              **params)
+    with np.errstate(**RAISE):
+        _fit_recording(est, X, y)
+        _check_outputs(est, X)
+    assert all(np.isfinite(value) for value in est.loss_curve_)
+
+
 def _push_logits(est, X, how):
     """Set the output layer by hand so that the logits Z2 reach +-1e4."""
     W1, W2 = est.coefs_
