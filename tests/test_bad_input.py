@@ -16,6 +16,7 @@ float64 conversion, and are left unchanged.
 """
 
 import copy
+import pickle
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -545,3 +546,22 @@ def test_successful_fit_leaves_caller_arrays_untouched(kind, solver):
     for value in est.__dict__.values():
         for array in (X, y, sw):
             assert value is not array
+
+
+@pytest.mark.parametrize("kind", ["clf", "reg"])
+@pytest.mark.parametrize("params", [{"solver": "sgd"}, {"solver": "adam", "warm_start": True},
+                                    {"solver": "lbfgs"}], ids=["sgd", "adam-warm", "lbfgs"])
+def test_refit_failing_after_training_leaves_the_estimator_byte_identical(kind, params):
+    """The latest failure point: the solver ran, then the ConvergenceWarning is an error."""
+    X, y = _data(kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = ESTIMATORS[kind](**{**SMALL, **params}).fit(X, y)
+        if params["solver"] != "lbfgs":
+            est.partial_fit(X, y)
+    before = pickle.dumps(est)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        with pytest.raises(ConvergenceWarning):
+            est.fit(X, y)
+    assert pickle.dumps(est) == before
