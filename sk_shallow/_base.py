@@ -106,7 +106,8 @@ def _finite_logits(params, X, hidden):
     with np.errstate(over="ignore", invalid="ignore"):
         if hidden.name != "custom":
             values = X if isinstance(X, np.ndarray) else X.data  # CSR/CSC: stored values
-            x_max = float(np.abs(values).max()) if values.size else 0.0
+            # max |X| without np.abs(X), a temporary the size of X (issue 3, P8)
+            x_max = max(float(values.max()), -float(values.min())) if values.size else 0.0
             w_max = float(np.abs(params.flat).max())
             n_features, n_hidden = params.W1.shape
             a_max = max(1.0, w_max) * (n_features * x_max * w_max + w_max) + 1.0

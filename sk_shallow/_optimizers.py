@@ -118,26 +118,23 @@ class Adam:
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
         self.t += 1
         b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
-        scratch = self.__dict__.get("_scratch")
-        if scratch is None or scratch.shape != v.shape or scratch.dtype != v.dtype:
-            scratch = self._scratch = np.empty_like(v)
-        # five passes over n_params and two of sqrt and divide, no temporaries
-        np.multiply(grad, grad, out=scratch)
-        blend(b1, m, 1 - b1, grad)
-        blend(b2, v, 1 - b2, scratch)
+        # six passes over n_params and two of sqrt and divide, no scratch array
+        # of its own: grad's buffer holds g^2, then sqrt(v) + eps, then the step
+        m *= b1
+        axpy(1 - b1, grad, m)
+        np.multiply(grad, grad, out=grad)
+        blend(b2, v, 1 - b2, grad)
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        step = np.sqrt(v, out=scratch)
+        step = np.sqrt(v, out=grad)
         step += self.epsilon
         np.divide(m, step, out=step)
         axpy(-self.learning_rate, step, theta)
 
-    def __getstate__(self):
-        # the scratch buffer is rebuilt on the next step, not pickled
-        state = dict(self.__dict__)
-        state.pop("_scratch", None)
-        return state
+    def __setstate__(self, state):
+        state.pop("_scratch", None)  # pickles of an earlier version kept a scratch array
+        self.__dict__.update(state)
 
     def epoch_ends(self, samples_seen):
         pass
