@@ -383,6 +383,7 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         )
         on_epoch = tasks.wrap(on_epoch)
 
+        start = params.flat.copy()
         if p["solver"] == "lbfgs":
             outcome = run_lbfgs(
                 params, layout, X, task.target, sw, hidden, loss, p["alpha"],
@@ -409,21 +410,21 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
                     "it is clipped to the number of samples."
                 )
                 batch_size = n_train
-            start = params.flat.copy()
             outcome = run_minibatch(
                 params, layout, X_train, target_train, sw_train, hidden, loss, p["alpha"],
                 optimizer, batch_size=batch_size, max_iter=p["max_iter"], shuffle=p["shuffle"],
                 tol=p["tol"], n_iter_no_change=p["n_iter_no_change"], rng=rng, history=history,
                 validation=validation, incremental=incremental, on_epoch=on_epoch,
             )
-            if not _finite_logits(params, X_train, hidden):
-                # finite weights from the last steps, never evaluated, can still
-                # overflow on X itself: keep what this call started from
-                params.flat[...] = start
-                outcome = Outcome(converged=False, diverged=True, message=(
-                    f"training diverged by epoch {history.n_iter} (the logits on the "
-                    "training data overflow); the weights from before this call were kept. "
-                    "Lower learning_rate_init or scale the inputs."))
+        if not _finite_logits(params, X, hidden):
+            # finite weights that overflow on X itself (the last steps were never
+            # evaluated, or L-BFGS stopped on an overflowing line search): keep what
+            # this call started from
+            params.flat[...] = start
+            outcome = Outcome(converged=False, diverged=True, message=(
+                f"training diverged by iteration {history.n_iter} (the logits on the "
+                "training data overflow); the weights from before this call were kept. "
+                "Lower learning_rate_init or scale the inputs."))
 
         if outcome.diverged:
             warnings.warn(outcome.message, ConvergenceWarning)

@@ -215,8 +215,11 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
 
     def objective(theta):
         params.flat[...] = theta
-        value = loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alpha,
-                                     work, block_grad)
+        # a line-search trial point may overflow: scipy backs off from the inf loss,
+        # also when the caller has numpy raise on overflow
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss,
+                                         alpha, work, block_grad)
         # a copy: scipy keeps the gradient it was handed, and grad is reused
         return value, grad.flat.astype(np.float64)
 
