@@ -10,8 +10,8 @@ views into it.
 import copy
 import functools
 import numbers
-import types
 import time
+import types
 import warnings
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -60,17 +60,17 @@ def _check_custom_activation(pair):
             2 * step
         )
     except Exception as exc:
-        raise ValueError(
+        raise check.InvalidParameterError(
             f"hidden_activation: calling the custom pair on a (3, 4) array failed: {exc!r}"
         ) from exc
     if A.shape != Z.shape or analytic.shape != Z.shape:
-        raise ValueError(
+        raise check.InvalidParameterError(
             "hidden_activation: a custom g(Z) and g_grad(Z, A) must return arrays of "
             f"Z's shape {Z.shape}; got {A.shape} and {analytic.shape}."
         )
     error = np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric)))
     if not np.isfinite(error) or error > 1e-4:
-        raise ValueError(
+        raise check.InvalidParameterError(
             "hidden_activation: the derivative g_grad does not match central differences "
             f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
             "must return dA/dZ element-wise."
@@ -185,7 +185,7 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         else:
             try:
                 p["hidden"] = p["hidden_name"] = act.resolve(spec)
-            except ValueError as exc:
+            except (TypeError, ValueError) as exc:
                 raise check.InvalidParameterError(str(exc)) from None
         p["leaky_slope"] = check.check_real("leaky_slope", self.leaky_slope, 0, 1, high_open=True)
         p["solver"] = check.check_option("solver", self.solver, _SOLVERS)

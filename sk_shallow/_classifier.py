@@ -225,6 +225,15 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         -------
         self : object
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            # balanced weights from one batch's counts would change from call to
+            # call; SGDClassifier refuses them in partial_fit for the same reason
+            raise ValueError(
+                "class_weight='balanced' is not supported in partial_fit: the class counts "
+                "of one call are not those of the data. Pass a dict, e.g. "
+                "dict(zip(classes, compute_class_weight('balanced', classes=classes, y=y))) "
+                "computed on all of y, or use fit."
+            )
         if not self.__sklearn_is_fitted__() and classes is None:
             raise ValueError("classes must be passed on the first call to partial_fit: every "
                              "label the data will ever contain.")

@@ -308,7 +308,7 @@ def resolve(name):
     """
     accepted = sorted(set(ACTIVATIONS) | set(ALIASES))
     if not isinstance(name, str):
-        raise ValueError(
+        raise TypeError(
             f"hidden_activation={name!r} is not a known activation; use one of "
             f"{accepted} or a pair (g, g_grad) of callables."
         )

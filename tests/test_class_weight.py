@@ -74,6 +74,12 @@ def test_partial_fit_applies_class_weight_per_call(rng):
     same_network(a, b)
 
 
+def test_balanced_is_refused_in_partial_fit(rng):
+    X, y = imbalanced(rng)
+    with pytest.raises(ValueError, match="'balanced' is not supported in partial_fit"):
+        fitted("sgd", class_weight="balanced").partial_fit(X, y, classes=np.unique(y))
+
+
 def test_invalid_class_weight(rng):
     X, y = imbalanced(rng)
     for bad in ["auto", [1.0, 2.0], 3.0]:

@@ -115,7 +115,7 @@ def test_sparse_x_gives_the_dense_predictions(container, rng):
     X = rng.normal(size=(120, 8))
     X[rng.uniform(size=X.shape) < 0.6] = 0
     y = (X[:, 0] + X[:, 1] > 0).astype(int)
-    params = dict(n_hidden=6, max_iter=20, random_state=0, shuffle=True)
+    params = {"n_hidden": 6, "max_iter": 20, "random_state": 0, "shuffle": True}
     dense = ShallowNetClassifier(**params).fit(X, y)
     sparse_fit = ShallowNetClassifier(**params).fit(container(X), y)
     np.testing.assert_allclose(sparse_fit.predict_proba(container(X)), dense.predict_proba(X),
@@ -187,8 +187,8 @@ def test_partial_fit_with_classes_unseen_in_the_first_batch(blobs3):
 def test_early_stopping_stops_and_keeps_the_best_weights(digits):
     X, y = digits
     X, y = X[:600], y[:600]
-    params = dict(n_hidden=20, early_stopping=True, n_iter_no_change=3, tol=1e-3,
-                  learning_rate_init=0.01, random_state=0)
+    params = {"n_hidden": 20, "early_stopping": True, "n_iter_no_change": 3, "tol": 1e-3,
+                  "learning_rate_init": 0.01, "random_state": 0}
     stopped = ShallowNetClassifier(max_iter=200, **params).fit(X, y)
     assert stopped.n_iter_ < 200
     assert stopped.best_validation_score_ == max(stopped.validation_scores_)
@@ -267,7 +267,7 @@ def test_sample_weight_two_equals_duplicating_the_row(solver, blobs3):
     X, y = X[:60], y[:60]
     sw = np.ones(60)
     sw[[3, 10, 40]] = 2
-    params = dict(n_hidden=5, solver=solver, max_iter=100, random_state=0)
+    params = {"n_hidden": 5, "solver": solver, "max_iter": 100, "random_state": 0}
     weighted = ShallowNetClassifier(**params).fit(X, y, sample_weight=sw)
     repeat = np.repeat(np.arange(60), sw.astype(int))
     duplicated = ShallowNetClassifier(**params).fit(X[repeat], y[repeat])
@@ -293,7 +293,7 @@ def test_prelu_learns_its_slopes(moons):
     assert clf.prelu_slopes_.shape == (8,)
     assert not np.allclose(clf.prelu_slopes_, 0.25)
     with pytest.raises(AttributeError, match="prelu"):
-        ShallowNetClassifier(max_iter=2).fit(X, y).prelu_slopes_
+        _ = ShallowNetClassifier(max_iter=2).fit(X, y).prelu_slopes_
 
 
 def test_course_batch_gradient_descent_decreases_the_loss_every_epoch(moons):

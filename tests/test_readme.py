@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def bash_blocks(text):
-    return re.findall(r"```bash\n(.*?)\n```", text, flags=re.S)
+    return re.findall(r"```bash\n(.*?)\n```", text, flags=re.DOTALL)
 
 
 def test_readme_has_the_demo_and_the_test_command_and_ci_runs_the_latter():

@@ -101,7 +101,7 @@ def test_sample_weight_two_equals_duplicating_the_row(small_regression):
     X, y = X[:50], y[:50]
     sw = np.ones(50)
     sw[[1, 7]] = 2
-    params = dict(n_hidden=4, hidden_activation="tanh", max_iter=100, random_state=0)
+    params = {"n_hidden": 4, "hidden_activation": "tanh", "max_iter": 100, "random_state": 0}
     weighted = ShallowNetRegressor(**params).fit(X, y, sample_weight=sw)
     repeat = np.repeat(np.arange(50), sw.astype(int))
     duplicated = ShallowNetRegressor(**params).fit(X[repeat], y[repeat])
