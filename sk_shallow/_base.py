@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import ConvergenceWarning, InconsistentVersionWarning, NotFittedError
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import validate_data
@@ -27,6 +27,7 @@ from sklearn.utils.validation import validate_data
 from . import _validation as check
 from . import activations as act
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
+from ._fitted import FittedNetwork
 from ._network import Hidden, Layout, Params, forward, hidden_forward, init_params, make_hidden
 from ._optimizers import OPTIMIZERS
 from ._solvers import History, Outcome, Validation, run_lbfgs, run_minibatch
@@ -41,40 +42,6 @@ _FAST_PATH_MAX_ROWS = 2048
 MatrixLike = ArrayLike | sp.spmatrix | sp.sparray
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
     from typing_extensions import Self
-
-
-def _check_custom_activation(pair):
-    """Validate a ``(g, g_grad)`` pair by central differences on a few points."""
-    if len(pair) != 2 or not all(callable(f) for f in pair):
-        raise check.InvalidParameterError(
-            f"hidden_activation={pair!r} is not valid: a custom activation is a pair "
-            "(g, g_grad) of callables, g(Z) -> A and g_grad(Z, A) -> dA/dZ."
-        )
-    g, g_grad = pair
-    Z = np.linspace(-2.5, 2.5, 12).reshape(3, 4) + 0.0123  # off the kinks at 0
-    step = 1e-6
-    try:
-        A = np.asarray(g(Z), dtype=float)
-        analytic = np.asarray(g_grad(Z, A), dtype=float)
-        numeric = (np.asarray(g(Z + step), dtype=float) - np.asarray(g(Z - step), dtype=float)) / (
-            2 * step
-        )
-    except Exception as exc:
-        raise check.InvalidParameterError(
-            f"hidden_activation: calling the custom pair on a (3, 4) array failed: {exc!r}"
-        ) from exc
-    if A.shape != Z.shape or analytic.shape != Z.shape:
-        raise check.InvalidParameterError(
-            "hidden_activation: a custom g(Z) and g_grad(Z, A) must return arrays of "
-            f"Z's shape {Z.shape}; got {A.shape} and {analytic.shape}."
-        )
-    error = np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric)))
-    if not np.isfinite(error) or error > 1e-4:
-        raise check.InvalidParameterError(
-            "hidden_activation: the derivative g_grad does not match central differences "
-            f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
-            "must return dA/dZ element-wise."
-        )
 
 
 def _validate_numeric(what, estimator, *args, **kwargs):
@@ -159,7 +126,7 @@ class FitSetup(NamedTuple):
     hidden: Hidden
 
 
-class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
+class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
     """Shared machinery of ``ShallowNetClassifier`` and ``ShallowNetRegressor``."""
 
     # the "?" link of the HTML repr (_repr_html_): the README's parameter table,
@@ -179,7 +146,7 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         p["n_hidden"] = check.check_int("n_hidden", self.n_hidden, 1)
         spec = self.hidden_activation
         if isinstance(spec, tuple | list) and not isinstance(spec, str):
-            _check_custom_activation(tuple(spec))
+            check.check_custom_activation(tuple(spec))
             p["hidden"] = tuple(spec)
             p["hidden_name"] = "custom"
         else:
@@ -236,13 +203,6 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         if dtype is not None and X.dtype != dtype:
             X = X.astype(dtype)
         return X, y
-
-    def _check_fitted(self):
-        if not self.__sklearn_is_fitted__():
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                "appropriate arguments before using this estimator."
-            )
 
     def _validate_predict_input(self, X):
         """Return X ready for the forward pass, in the fitted dtype."""
@@ -543,19 +503,6 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
 
         return report
 
-    # ------------------------------------------------------------------ state
-    def __sklearn_is_fitted__(self):
-        return "_flat" in self.__dict__
-
-    def _layout(self):
-        return Layout(*self._shape)
-
-    def _params(self):
-        return self._layout().views(self._flat)
-
-    def _hidden(self):
-        return make_hidden(self._hidden_resolved, self._leaky_slope)
-
     def _logits(self, X):
         X = self._validate_predict_input(X)
         return forward(self._params(), X, self._hidden())
@@ -574,76 +521,6 @@ class BaseShallowNet(CallbackSupportMixin, BaseEstimator):
         """
         X = self._validate_predict_input(X)
         return hidden_forward(self._params(), X, self._hidden())
-
-    @property
-    def coefs_(self):
-        """``[W1 (n_features, n_hidden), W2 (n_hidden, n_outputs)]``, views of the weights."""
-        if not self.__sklearn_is_fitted__():
-            raise AttributeError("coefs_")
-        p = self._params()
-        return [p.W1, p.W2]
-
-    @coefs_.setter
-    def coefs_(self, value):
-        p = self._params()
-        p.W1[...] = value[0]
-        p.W2[...] = value[1]
-
-    @property
-    def intercepts_(self):
-        """``[b1 (n_hidden,), b2 (n_outputs,)]``, views of the biases."""
-        if not self.__sklearn_is_fitted__():
-            raise AttributeError("intercepts_")
-        p = self._params()
-        return [p.b1, p.b2]
-
-    @intercepts_.setter
-    def intercepts_(self, value):
-        p = self._params()
-        p.b1[...] = value[0]
-        p.b2[...] = value[1]
-
-    @property
-    def prelu_slopes_(self):
-        """The learnt negative-side slope of each hidden unit, shape ``(n_hidden,)`` (prelu only)."""
-        if not self.__sklearn_is_fitted__() or not self._shape[3]:
-            raise AttributeError("prelu_slopes_ exists only after a fit with hidden_activation='prelu'")
-        return self._params().slope
-
-    # ------------------------------------------------------------------ pickling
-    def __getstate__(self):
-        # pickle, joblib, copy and skops.io all go through here
-        from . import __version__
-
-        return dict(super().__getstate__(), _sk_shallow_version=__version__)
-
-    def __setstate__(self, state):
-        """Refuse a state saved by another major version of sk_shallow; warn on a minor one.
-
-        The fitted state's layout (``_flat``, ``_shape``, the loss and optimizer
-        records) may change between major versions, where loading it could
-        predict garbage without failing; refit instead. A state without a
-        recorded version (development builds before the check) loads with a
-        warning.
-        """
-        from . import __version__
-
-        state = dict(state)
-        # no version recorded: saved by a development build before the check existed
-        saved = state.pop("_sk_shallow_version", "0.1.0.dev (unrecorded)")
-        if str(saved).split(".")[0] != __version__.split(".")[0]:
-            raise ValueError(
-                f"This {type(self).__name__} was saved with sk_shallow {saved}; this is "
-                f"sk_shallow {__version__}, and a fitted state is only loaded by the major "
-                f"version that saved it. Install sk_shallow {saved} to load it, or refit "
-                "the estimator with this version."
-            )
-        if saved != __version__:
-            warnings.warn(InconsistentVersionWarning(
-                estimator_name=type(self).__name__, current_sklearn_version=__version__,
-                original_sklearn_version=saved,
-            ))
-        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

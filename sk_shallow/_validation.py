@@ -18,6 +18,9 @@ class InvalidParameterError(ValueError, TypeError):
     """
 
 
+InvalidParameterError.__module__ = "sk_shallow"  # where users import it from
+
+
 def _fail(name, value, accepted):
     raise InvalidParameterError(f"{name}={value!r} is not valid: {name} must be {accepted}.")
 
@@ -92,3 +95,37 @@ def check_dtype(value):
         _fail("dtype", value, "None (the dtype of X: float32 stays float32, anything else "
               "computes in float64), 'float32' or 'float64'")
     return dtype
+
+
+def check_custom_activation(pair):
+    """Validate a ``(g, g_grad)`` pair by central differences on a few points."""
+    if len(pair) != 2 or not all(callable(f) for f in pair):
+        raise InvalidParameterError(
+            f"hidden_activation={pair!r} is not valid: a custom activation is a pair "
+            "(g, g_grad) of callables, g(Z) -> A and g_grad(Z, A) -> dA/dZ."
+        )
+    g, g_grad = pair
+    Z = np.linspace(-2.5, 2.5, 12).reshape(3, 4) + 0.0123  # off the kinks at 0
+    step = 1e-6
+    try:
+        A = np.asarray(g(Z), dtype=float)
+        analytic = np.asarray(g_grad(Z, A), dtype=float)
+        numeric = (np.asarray(g(Z + step), dtype=float) - np.asarray(g(Z - step), dtype=float)) / (
+            2 * step
+        )
+    except Exception as exc:
+        raise InvalidParameterError(
+            f"hidden_activation: calling the custom pair on a (3, 4) array failed: {exc!r}"
+        ) from exc
+    if A.shape != Z.shape or analytic.shape != Z.shape:
+        raise InvalidParameterError(
+            "hidden_activation: a custom g(Z) and g_grad(Z, A) must return arrays of "
+            f"Z's shape {Z.shape}; got {A.shape} and {analytic.shape}."
+        )
+    error = np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric)))
+    if not np.isfinite(error) or error > 1e-4:
+        raise InvalidParameterError(
+            "hidden_activation: the derivative g_grad does not match central differences "
+            f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
+            "must return dA/dZ element-wise."
+        )
