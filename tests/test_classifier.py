@@ -276,7 +276,7 @@ def test_sample_weight_two_equals_duplicating_the_row(solver, blobs3):
 
 
 def test_dataframe_feature_names(blobs3):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd  # in the test extra
     X, y = blobs3
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     clf = ShallowNetClassifier(n_hidden=4, max_iter=5, random_state=0).fit(frame, y)
