@@ -145,8 +145,7 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         # the held-out pass may overflow on weights the next epoch finds diverged;
         # under np.errstate(over="raise") it must not raise first
         with np.errstate(over="ignore", invalid="ignore"):
-            _update_no_improvement(history, params, validation, layout, hidden, loss, alpha,
-                                   tol)
+            _update_no_improvement(history, params, validation, hidden, loss, tol)
         optimizer.epoch_ends(history.t)
 
         if on_epoch is not None and on_epoch(history):
@@ -164,7 +163,7 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     return _finish(params, history, validation, Outcome(converged=incremental))
 
 
-def _update_no_improvement(history, params, validation, layout, hidden, loss, alpha, tol):
+def _update_no_improvement(history, params, validation, hidden, loss, tol):
     """scikit-learn's rule: count epochs whose loss/score did not beat the best by ``tol``."""
     if validation is None:
         current = history.loss_curve[-1]
