@@ -386,6 +386,33 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 "training data overflow); the weights from before this call were kept. "
                 "Lower learning_rate_init or scale the inputs."))
 
+        self._warn_about(outcome, p, history, incremental)
+
+        # commit
+        for name, value in self._predict_state(params.flat, layout, p, task).items():
+            setattr(self, name, value)
+        self._history = history
+        self._optimizer = optimizer
+        self.n_iter_ = history.n_iter
+        self.t_ = history.t
+        self.loss_curve_ = list(history.loss_curve)
+        # None when training diverged in its first epoch (the initial weights are kept)
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
+        self.best_loss_ = history.best_loss
+        self.validation_scores_ = (
+            None if history.validation_scores is None else list(history.validation_scores)
+        )
+        self.validation_loss_curve_ = (
+            None if history.validation_loss_curve is None
+            else list(history.validation_loss_curve)
+        )
+        self.best_validation_score_ = history.best_validation_score
+        tasks.end_fit()
+        return self
+
+    @staticmethod
+    def _warn_about(outcome, p, history, incremental):
+        """A ConvergenceWarning for a diverged, unfinished or worsening run."""
         if outcome.diverged:
             warnings.warn(outcome.message, ConvergenceWarning)
         elif not outcome.converged:
@@ -410,28 +437,6 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 "optimizer is diverging. Lower learning_rate_init or scale the inputs.",
                 ConvergenceWarning,
             )
-
-        # commit
-        for name, value in self._predict_state(params.flat, layout, p, task).items():
-            setattr(self, name, value)
-        self._history = history
-        self._optimizer = optimizer
-        self.n_iter_ = history.n_iter
-        self.t_ = history.t
-        self.loss_curve_ = list(history.loss_curve)
-        # None when training diverged in its first epoch (the initial weights are kept)
-        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
-        self.best_loss_ = history.best_loss
-        self.validation_scores_ = (
-            None if history.validation_scores is None else list(history.validation_scores)
-        )
-        self.validation_loss_curve_ = (
-            None if history.validation_loss_curve is None
-            else list(history.validation_loss_curve)
-        )
-        self.best_validation_score_ = history.best_validation_score
-        tasks.end_fit()
-        return self
 
     @staticmethod
     def _predict_state(flat, layout, p, task):
