@@ -351,7 +351,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         return weights if sw is None else weights * sw
 
     def _validation_score(self, Z2, task, val_idx, sw_val):
-        predicted = self._indices_from_logits(Z2, task.loss, task.kind)
+        predicted = self._indices_from_logits(Z2, task.kind)
         if task.kind == "multilabel-indicator":
             # subset accuracy, as ClassifierMixin.score
             correct = (predicted == task.target[val_idx]).all(axis=1)
@@ -360,7 +360,8 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         return float(np.average(correct, weights=sw_val))
 
     @staticmethod
-    def _indices_from_logits(Z2, loss, kind):
+    def _indices_from_logits(Z2, kind):
+        """Class index (or 0/1 per label) from the logits: sigmoid > 1/2 is z > 0."""
         if kind == "multilabel-indicator":
             return (Z2 > 0).astype(int)
         if Z2.shape[1] == 1:
@@ -395,7 +396,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         """
         self._check_fitted()
         if self._target_kind == "multilabel-indicator":
-            return (self._logits(X) > 0).astype(int)
+            return self._indices_from_logits(self._logits(X), self._target_kind)
         # argmax of the probabilities themselves, so that predict always equals
         # classes_[argmax(predict_proba)], ties and rounding included
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

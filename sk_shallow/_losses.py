@@ -21,7 +21,7 @@ index vector for softmax (no one-hot matrix) and a float matrix otherwise.
 import numpy as np
 from scipy.special import expit, logsumexp, xlogy
 
-from .activations import log_logistic, log_softmax, softmax
+from .activations import softmax
 
 
 def _weighted_mean(per_sample, sw, sw_sum):
@@ -63,9 +63,6 @@ class BinaryLogLoss:
         Z2 -= Y
         _scale_rows(Z2, sw, sw_sum)
         return value
-
-    def log_proba(self, Z2):
-        return log_logistic(Z2)
 
 
 class CrossEntropy:
@@ -110,9 +107,6 @@ class CrossEntropy:
             flat[true_index] -= 1
             _scale_rows(Z2, sw, sw_sum)
         return _weighted_mean(per_sample, sw, sw_sum)
-
-    def log_proba(self, Z2):
-        return log_softmax(Z2)
 
 
 class SquaredError:

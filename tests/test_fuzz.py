@@ -212,34 +212,31 @@ def _check_refit_identical(est, X, y):
         assert_array_equal(again.predict(X), est.predict(X), strict=True)
 
 
-@settings(max_examples=_examples(0.5))
-@given(data=classification_data(), params=classifier_params())
-def test_classifier_properties(data, params):
-    X, y = data
+def _check_fit_properties(est, X, y, check_predictions):
+    """Fit (or a documented refusal), inputs untouched, finite weights, sane and repeatable predictions."""
     saved = (X.copy(), y.copy())
-    est = _fit_checked(ShallowNetClassifier(**params), X, y)
+    est = _fit_checked(est, X, y)
     assert_array_equal(X, saved[0], strict=True)
     assert_array_equal(y, saved[1], strict=True)
     if est is None:
         return
     assert np.isfinite(est._flat).all()
-    _check_classifier(est, X, y)
+    check_predictions(est, X, y)
     _check_refit_identical(est, X, y)
+
+
+@settings(max_examples=_examples(0.5))
+@given(data=classification_data(), params=classifier_params())
+def test_classifier_properties(data, params):
+    X, y = data
+    _check_fit_properties(ShallowNetClassifier(**params), X, y, _check_classifier)
 
 
 @settings(max_examples=_examples(0.5))
 @given(data=st.data(), params=regressor_params())
 def test_regressor_properties(data, params):
     X, y = data.draw(regression_data(params["loss"]))
-    saved = (X.copy(), y.copy())
-    est = _fit_checked(ShallowNetRegressor(**params), X, y)
-    assert_array_equal(X, saved[0], strict=True)
-    assert_array_equal(y, saved[1], strict=True)
-    if est is None:
-        return
-    assert np.isfinite(est._flat).all()
-    _check_regressor(est, X, y)
-    _check_refit_identical(est, X, y)
+    _check_fit_properties(ShallowNetRegressor(**params), X, y, _check_regressor)
 
 
 def smooth_lbfgs_params():
