@@ -178,7 +178,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         p["beta_1"] = check.check_real("beta_1", self.beta_1, 0, 1, high_open=True)
         p["beta_2"] = check.check_real("beta_2", self.beta_2, 0, 1, high_open=True)
         p["epsilon"] = check.check_real("epsilon", self.epsilon, 0, low_open=True)
-        p["n_iter_no_change"] = check.check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        p["n_iter_no_change"] = check.check_patience(self.n_iter_no_change)
         p["max_fun"] = check.check_int("max_fun", self.max_fun, 1)
         p["dtype"] = check.check_dtype(self.dtype)
         if incremental:
@@ -482,8 +482,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 f"The validation set is too small ({val_idx.shape[0]} samples): increase "
                 "validation_fraction or the size of the dataset, or set early_stopping=False."
             )
-        train_idx.sort()
-        val_idx.sort()
+        # kept in train_test_split's order, as MLP keeps it: the epochs then
+        # shuffle from the same starting order
         target = task.target
         sw_train = None if sw is None else sw[train_idx]
         sw_val = None if sw is None else sw[val_idx]

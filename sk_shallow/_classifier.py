@@ -34,7 +34,10 @@ class _Labels:
 
     @property
     def stratify_labels(self):
-        return self.class_indices
+        # MLP stratifies its early-stopping split for binary targets only (its
+        # multiclass target has one column per class); splitting as it does keeps
+        # the same random_state on the same validation set
+        return self.class_indices if self.kind == "binary" else None
 
     def commit(self, estimator):
         estimator.classes_ = self.classes
@@ -95,7 +98,9 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     validation_fraction : float, default=0.1
     beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
         Adam's parameters.
-    n_iter_no_change : int, default=10
+    n_iter_no_change : int or np.inf, default=10
+        Epochs without an improvement larger than ``tol`` before training
+        stops; ``np.inf`` disables this stop (as in MLPClassifier).
     max_fun : int, default=15000
         Loss evaluations allowed to lbfgs.
     dtype : {None, 'float32', 'float64'}, default=None

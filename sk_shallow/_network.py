@@ -126,24 +126,27 @@ class Layout(NamedTuple):
 
 
 def init_params(layout, hidden_name, rng, dtype):
-    """Random weights scaled to the activation, zero biases.
+    """Glorot-uniform weights and biases, drawn as scikit-learn's MLP draws them.
 
-    He (uniform, ``sqrt(6 / fan_in)``) for the relu family keeps the variance
-    of ``Z1`` steady through units that zero half their inputs; Glorot
-    (``sqrt(6 / (fan_in + fan_out))``, with 2 instead of 6 for the sigmoid as
-    in scikit-learn) for the saturating and linear ones. Never zeros: units
+    Each layer draws ``U(-b, b)`` with ``b = sqrt(6 / (fan_in + fan_out))``
+    (2 instead of 6 for a logistic hidden layer), weights then biases, in the
+    order W1, b1, W2, b2 and always in float64: the same ``rng`` state gives
+    the same starting point as ``MLPClassifier(hidden_layer_sizes=(n_hidden,))``.
+    Random biases matter for relu units: with zero biases and He weights many
+    units start (and stay) dead on small, unscaled data. Never zeros: units
     that start equal receive equal gradients and never differentiate.
     """
     F, H, K = layout.n_features, layout.n_hidden, layout.n_outputs
-    if hidden_name in ("relu", "leaky_relu", "prelu", "elu", "swish"):
-        bound1 = np.sqrt(6.0 / F)
-    else:
-        factor = 2.0 if hidden_name == "logistic" else 6.0
-        bound1 = np.sqrt(factor / (F + H))
-    bound2 = np.sqrt((2.0 if hidden_name == "logistic" else 6.0) / (H + K))
-    W1 = rng.uniform(-bound1, bound1, (F, H))
-    W2 = rng.uniform(-bound2, bound2, (H, K))
-    return layout.pack(W1, np.zeros(H), W2, np.zeros(K), dtype=dtype)
+    factor = 2.0 if hidden_name == "logistic" else 6.0
+
+    def glorot(fan_in, fan_out):
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        weights = rng.uniform(-bound, bound, (fan_in, fan_out))
+        return weights, rng.uniform(-bound, bound, fan_out)
+
+    W1, b1 = glorot(F, H)
+    W2, b2 = glorot(H, K)
+    return layout.pack(W1, b1, W2, b2, dtype=dtype)
 
 
 def hidden_forward(params, X, hidden, out=None):

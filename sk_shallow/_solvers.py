@@ -102,8 +102,12 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     last_good = params.flat.copy()
     epochs = 1 if incremental else max_iter
 
+    # Each epoch shuffles the previous epoch's order, as MLP does: the same
+    # random_state then visits the batches in MLP's order.
+    order = np.arange(n_samples) if shuffle else None
     for _ in range(epochs):
-        order = rng.permutation(n_samples) if shuffle else None
+        if shuffle:
+            rng.shuffle(order)
         accumulated = 0.0
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)

@@ -40,6 +40,15 @@ def check_int(name, value, low, high=None):
     return int(value)
 
 
+def check_patience(value):
+    """n_iter_no_change: an integer >= 1, or ``np.inf`` to never stop on it (as MLP)."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and value == np.inf:
+        return np.inf
+    if not is_int(value) or value < 1:
+        _fail("n_iter_no_change", value, "an integer >= 1, or np.inf to disable the stop")
+    return int(value)
+
+
 def check_real(name, value, low=None, high=None, low_open=False, high_open=False):
     """A finite real within the (half-)open or closed bounds given."""
     ok = is_real(value)
