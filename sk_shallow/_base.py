@@ -10,6 +10,8 @@ views into it.
 import copy
 import functools
 import numbers
+import os
+import sys
 import time
 import types
 import warnings
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
@@ -386,7 +389,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 "training data overflow); the weights from before this call were kept. "
                 "Lower learning_rate_init or scale the inputs."))
 
-        self._warn_about(outcome, p, history, incremental)
+        dead = 0.0 if outcome.diverged else _dead_fraction(params, X, hidden, p["hidden_name"])
+        self._warn_about(outcome, p, history, incremental, dead)
 
         # commit
         for name, value in self._predict_state(params.flat, layout, p, task).items():
@@ -411,32 +415,32 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         return self
 
     @staticmethod
-    def _warn_about(outcome, p, history, incremental):
-        """A ConvergenceWarning for a diverged, unfinished or worsening run."""
+    def _warn_about(outcome, p, history, incremental, dead_fraction):
+        """A ConvergenceWarning for a diverged, unfinished, worsening or dead run."""
         if outcome.diverged:
-            warnings.warn(outcome.message, ConvergenceWarning)
-        elif not outcome.converged:
+            _warn(outcome.message)
+            return
+        if not outcome.converged:
             if p["solver"] == "lbfgs":
-                warnings.warn(
-                    f"lbfgs failed to converge after {history.n_iter} iteration(s) "
-                    f"{outcome.message}. Increase max_iter or max_fun, or scale the data.",
-                    ConvergenceWarning,
-                )
+                _warn(f"lbfgs failed to converge after {history.n_iter} iteration(s) "
+                      f"{outcome.message}. Increase max_iter or max_fun, or scale the data.")
             elif not incremental:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) reached and "
-                    "the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
-        elif (p["solver"] != "lbfgs" and not incremental
-              and history.loss_curve[-1] > history.loss_curve[0] + p["tol"]):
-            # the no-improvement rule also stops a run whose loss only grew
-            warnings.warn(
-                f"Training stopped with a higher loss than after its first epoch "
-                f"({history.loss_curve[0]:.4g} -> {history.loss_curve[-1]:.4g}): the "
-                "optimizer is diverging. Lower learning_rate_init or scale the inputs.",
-                ConvergenceWarning,
-            )
+                _warn(f"Stochastic Optimizer: Maximum iterations ({p['max_iter']}) reached "
+                      "and the optimization hasn't converged yet.")
+        elif p["solver"] != "lbfgs" and not incremental and not p["early_stopping"]:
+            curve = history.loss_curve
+            window = int(min(p["n_iter_no_change"], len(curve) - 1)) + 1
+            best_before = min(curve[:-window], default=curve[0])
+            if len(curve) > window and min(curve[-window:]) > best_before:
+                # the no-improvement rule also stops a run whose loss only grew
+                _warn(f"Training stopped after its loss stayed above its best "
+                      f"({best_before:.4g}) for the last {window} epochs (now "
+                      f"{curve[-1]:.4g}): the optimizer is diverging. Lower "
+                      "learning_rate_init or scale the inputs.")
+        if dead_fraction > 0.5:
+            _warn(f"{dead_fraction:.0%} of the hidden units are dead (zero on every "
+                  "training sample, so they no longer learn). Scale the inputs, lower "
+                  "learning_rate_init, or use hidden_activation='leaky_relu'.")
 
     @staticmethod
     def _predict_state(flat, layout, p, task):
@@ -532,3 +536,27 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         tags.input_tags.sparse = True
         return tags
 
+
+# ours, and scikit-learn's (its callback wrapper and meta-estimators sit between
+# the user's line and fit)
+_LIBRARY_DIRS = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
+                 os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep)
+
+
+def _warn(message):
+    """A ConvergenceWarning pointing at the user's line: the first frame outside the libraries."""
+    # stacklevel=2 is _warn's caller; climb while the frames are ours
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, ConvergenceWarning, stacklevel=level)
+
+
+def _dead_fraction(params, X, hidden, hidden_name, block_rows=4096):
+    """The share of relu units that output 0 on every row of X (they get no gradient)."""
+    if hidden_name != "relu":
+        return 0.0  # the other activations have a gradient everywhere
+    alive = np.zeros(params.W1.shape[1], dtype=bool)
+    for start in range(0, X.shape[0], block_rows):
+        alive |= (hidden_forward(params, X[start:start + block_rows], hidden) > 0).any(axis=0)
+    return 1.0 - alive.mean()
