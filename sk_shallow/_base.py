@@ -368,10 +368,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             n_train = X_train.shape[0]
             batch_size = min(200, n_train) if p["batch_size"] == "auto" else p["batch_size"]
             if batch_size > n_train:
-                warnings.warn(
-                    f"batch_size={batch_size} is larger than the {n_train} training samples; "
-                    "it is clipped to the number of samples."
-                )
+                _warn(f"batch_size={batch_size} is larger than the {n_train} training samples; "
+                      "it is clipped to the number of samples.", UserWarning)
                 batch_size = n_train
             outcome = run_minibatch(
                 params, layout, X_train, target_train, sw_train, hidden, loss, p["alpha"],
@@ -389,7 +387,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 "training data overflow); the weights from before this call were kept. "
                 "Lower learning_rate_init or scale the inputs."))
 
-        dead = 0.0 if outcome.diverged else _dead_fraction(params, X, hidden, p["hidden_name"])
+        dead = 0.0 if outcome.diverged else _dead_fraction(params, X, hidden)
         self._warn_about(outcome, p, history, incremental, dead)
 
         # commit
@@ -429,12 +427,11 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                       "and the optimization hasn't converged yet.")
         elif p["solver"] != "lbfgs" and not incremental and not p["early_stopping"]:
             curve = history.loss_curve
-            window = int(min(p["n_iter_no_change"], len(curve) - 1)) + 1
-            best_before = min(curve[:-window], default=curve[0])
-            if len(curve) > window and min(curve[-window:]) > best_before:
+            window = p["n_iter_no_change"] + 1  # the epochs the no-improvement stop saw
+            if len(curve) > window and min(curve[-window:]) > min(curve[:-window]):
                 # the no-improvement rule also stops a run whose loss only grew
                 _warn(f"Training stopped after its loss stayed above its best "
-                      f"({best_before:.4g}) for the last {window} epochs (now "
+                      f"({min(curve[:-window]):.4g}) for the last {window} epochs (now "
                       f"{curve[-1]:.4g}): the optimizer is diverging. Lower "
                       "learning_rate_init or scale the inputs.")
         if dead_fraction > 0.5:
@@ -543,18 +540,18 @@ _LIBRARY_DIRS = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
                  os.path.dirname(os.path.abspath(sklearn.__file__)) + os.sep)
 
 
-def _warn(message):
-    """A ConvergenceWarning pointing at the user's line: the first frame outside the libraries."""
+def _warn(message, category=ConvergenceWarning):
+    """A warning pointing at the user's line: the first frame outside the libraries."""
     # stacklevel=2 is _warn's caller; climb while the frames are ours
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_DIRS):
         frame, level = frame.f_back, level + 1
-    warnings.warn(message, ConvergenceWarning, stacklevel=level)
+    warnings.warn(message, category, stacklevel=level)
 
 
-def _dead_fraction(params, X, hidden, hidden_name, block_rows=4096):
+def _dead_fraction(params, X, hidden, block_rows=4096):
     """The share of relu units that output 0 on every row of X (they get no gradient)."""
-    if hidden_name != "relu":
+    if hidden.name != "relu":
         return 0.0  # the other activations have a gradient everywhere
     alive = np.zeros(params.W1.shape[1], dtype=bool)
     for start in range(0, X.shape[0], block_rows):

@@ -42,7 +42,7 @@ def check_int(name, value, low, high=None):
 
 def check_patience(value):
     """n_iter_no_change: an integer >= 1, or ``np.inf`` to never stop on it (as MLP)."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool) and value == np.inf:
+    if isinstance(value, numbers.Real) and value == np.inf:  # True == inf is False
         return np.inf
     if not is_int(value) or value < 1:
         _fail("n_iter_no_change", value, "an integer >= 1, or np.inf to disable the stop")

@@ -47,7 +47,7 @@ def test_initial_weights_are_mlps_glorot_draw(hidden):
 def test_classifier_tracks_mlp_over_first_epochs(solver, hidden, n_classes):
     X, y = make_classification(n_samples=90, n_features=5, n_informative=3,
                                n_classes=n_classes, random_state=0)
-    settings = dict(solver=solver, max_iter=5, batch_size=16, random_state=3)
+    settings = {"solver": solver, "max_iter": 5, "batch_size": 16, "random_state": 3}
     ours, theirs = _fit_both(
         ShallowNetClassifier(n_hidden=7, hidden_activation=hidden, **settings),
         MLPClassifier(hidden_layer_sizes=(7,), activation=hidden, **settings), X, y,
@@ -63,8 +63,8 @@ def test_classifier_tracks_mlp_over_first_epochs(solver, hidden, n_classes):
 def test_regressor_tracks_mlp_over_first_epochs(solver):
     X, y = make_regression(n_samples=80, n_features=4, noise=1.0, random_state=0)
     y = y / y.std()
-    settings = dict(solver=solver, max_iter=5, batch_size=16, random_state=5,
-                    learning_rate_init=1e-3)
+    settings = {"solver": solver, "max_iter": 5, "batch_size": 16, "random_state": 5,
+                    "learning_rate_init": 1e-3}
     ours, theirs = _fit_both(
         ShallowNetRegressor(n_hidden=6, hidden_activation="tanh", **settings),
         MLPRegressor(hidden_layer_sizes=(6,), activation="tanh", **settings), X, y,
@@ -76,7 +76,7 @@ def test_regressor_tracks_mlp_over_first_epochs(solver):
 def test_early_stopping_split_and_scores_match_mlp(n_classes):
     X, y = make_classification(n_samples=150, n_features=6, n_informative=4,
                                n_classes=n_classes, random_state=1)
-    settings = dict(max_iter=5, batch_size=20, random_state=11, early_stopping=True)
+    settings = {"max_iter": 5, "batch_size": 20, "random_state": 11, "early_stopping": True}
     ours, theirs = _fit_both(ShallowNetClassifier(n_hidden=8, **settings),
                              MLPClassifier(hidden_layer_sizes=(8,), **settings), X, y)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=0, atol=1e-6)
@@ -85,7 +85,7 @@ def test_early_stopping_split_and_scores_match_mlp(n_classes):
 
 def test_n_iter_no_change_inf_disables_the_stop():
     X, y = make_classification(n_samples=60, n_features=4, random_state=0)
-    settings = dict(max_iter=40, tol=10.0, random_state=0, n_iter_no_change=np.inf)
+    settings = {"max_iter": 40, "tol": 10.0, "random_state": 0, "n_iter_no_change": np.inf}
     ours, theirs = _fit_both(ShallowNetClassifier(n_hidden=5, **settings),
                              MLPClassifier(hidden_layer_sizes=(5,), **settings), X, y)
     # tol=10 makes every epoch "no improvement": only max_iter can end the fit
