@@ -1,12 +1,11 @@
 """sk-shallow: one-hidden-layer neural networks for scikit-learn, on a vectorised NumPy core."""
 
 from . import activations
+from ._check_params import InvalidParameterError
 from ._classifier import ShallowNetClassifier
 from ._gradcheck import check_gradients
 from ._regressor import ShallowNetRegressor
-from ._validation import InvalidParameterError
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "InvalidParameterError",

@@ -10,7 +10,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
-from . import _validation as check
+from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._losses import BinaryLogLoss, CrossEntropy
 from .activations import log_logistic, log_softmax, softmax
@@ -31,6 +31,7 @@ class _Labels:
     classes: np.ndarray
     kind: str  # 'binary', 'multiclass' or 'multilabel-indicator'
     class_indices: np.ndarray | None  # (n_samples,) index into classes, None for multilabel
+    sw: np.ndarray | None = None  # sample_weight times the class weights
 
     @property
     def stratify_labels(self):
@@ -39,9 +40,28 @@ class _Labels:
         # the same random_state on the same validation set
         return self.class_indices if self.kind == "binary" else None
 
+    def score(self, Z2, rows, sw):
+        """Accuracy of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
+        predicted = _indices_from_logits(Z2, self.kind)
+        if self.kind == "multilabel-indicator":
+            # subset accuracy, as ClassifierMixin.score
+            correct = (predicted == self.target[rows]).all(axis=1)
+        else:
+            correct = predicted == self.class_indices[rows]
+        return float(np.average(correct, weights=sw))
+
     def commit(self, estimator):
         estimator.classes_ = self.classes
         estimator._target_kind = self.kind
+
+
+def _indices_from_logits(Z2, kind):
+    """Class index (or 0/1 per label) from the logits: sigmoid > 1/2 is z > 0."""
+    if kind == "multilabel-indicator":
+        return (Z2 > 0).astype(int)
+    if Z2.shape[1] == 1:
+        return (Z2[:, 0] > 0).astype(int)
+    return Z2.argmax(axis=1)
 
 
 class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
@@ -197,7 +217,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         self.dtype = dtype
         self.class_weight = class_weight
 
-    def _checked_task_params(self):
+    def _check_task_params(self):
         output = self.output_activation
         if not isinstance(output, str) or output not in _OUTPUTS:
             raise check.InvalidParameterError(
@@ -244,7 +264,13 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
                              "label the data will ever contain.")
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def _encode_targets(self, y, p, continuing, incremental, classes, dtype):
+    def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
+        """The ``_Labels`` of y, with ``sample_weight`` times the class weights."""
+        labels = self._labels(y, config.output, continuing, incremental, classes, dtype)
+        labels.sw = self._combine_weights(sample_weight, labels, dtype)
+        return labels
+
+    def _labels(self, y, output, continuing, incremental, classes, dtype):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -307,7 +333,6 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
                 f"contains only one class: {new_classes[0]!r}."
             )
 
-        output = p["output"]
         if kind == "multilabel-indicator":
             if output == "softmax":
                 raise ValueError("output_activation='softmax' cannot fit multilabel targets "
@@ -355,24 +380,6 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         weights = per_class[labels.class_indices].astype(dtype)
         return weights if sw is None else weights * sw
 
-    def _validation_score(self, Z2, task, val_idx, sw_val):
-        predicted = self._indices_from_logits(Z2, task.kind)
-        if task.kind == "multilabel-indicator":
-            # subset accuracy, as ClassifierMixin.score
-            correct = (predicted == task.target[val_idx]).all(axis=1)
-        else:
-            correct = predicted == task.class_indices[val_idx]
-        return float(np.average(correct, weights=sw_val))
-
-    @staticmethod
-    def _indices_from_logits(Z2, kind):
-        """Class index (or 0/1 per label) from the logits: sigmoid > 1/2 is z > 0."""
-        if kind == "multilabel-indicator":
-            return (Z2 > 0).astype(int)
-        if Z2.shape[1] == 1:
-            return (Z2[:, 0] > 0).astype(int)
-        return Z2.argmax(axis=1)
-
     # ------------------------------------------------------------------ predict
     def decision_function(self, X: MatrixLike) -> NDArray[np.floating]:
         """The logits ``Z2 = A1 W2 + b2``.
@@ -401,7 +408,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         """
         self._check_fitted()
         if self._target_kind == "multilabel-indicator":
-            return self._indices_from_logits(self._logits(X), self._target_kind)
+            return _indices_from_logits(self._logits(X), self._target_kind)
         # argmax of the probabilities themselves, so that predict always equals
         # classes_[argmax(predict_proba)], ties and rounding included
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

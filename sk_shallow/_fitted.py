@@ -1,4 +1,4 @@
-"""FittedNetwork: the fitted state of a shallow net, its views, and how it is pickled.
+"""FittedNetwork: the fitted state of a shallow net, how fit writes it, how it is read and pickled.
 
 A fitted estimator holds one flat parameter vector ``_flat`` and the layout
 ``_shape = (n_features, n_hidden, n_outputs, learns_slope)`` that slices it;
@@ -6,10 +6,12 @@ A fitted estimator holds one flat parameter vector ``_flat`` and the layout
 so they survive pickling as views of the one buffer.
 """
 
+import types
 import warnings
 
 from sklearn.exceptions import InconsistentVersionWarning, NotFittedError
 
+from . import _version
 from ._network import Layout, make_hidden
 
 
@@ -19,14 +21,46 @@ class FittedNetwork:
     def __sklearn_is_fitted__(self):
         return "_flat" in self.__dict__
 
+    # ------------------------------------------------------------------ writing
+    @staticmethod
+    def _predict_state(flat, layout, config, task):
+        """The attributes predict reads: fit commits them; callbacks' snapshots copy them."""
+        state = types.SimpleNamespace()
+        task.commit(state)
+        return {
+            "_flat": flat, "_shape": tuple(layout), "_hidden_resolved": config.hidden,
+            "_leaky_slope": config.leaky_slope, "_loss": task.loss, **vars(state),
+            "n_layers_": 3, "n_outputs_": task.n_outputs, "out_activation_": task.loss.output,
+        }
+
+    def _commit(self, params, layout, config, task, history, optimizer):
+        """Write everything a fit learnt, in one place, once the fit has succeeded."""
+        for name, value in self._predict_state(params.flat, layout, config, task).items():
+            setattr(self, name, value)
+        self._history = history
+        self._optimizer = optimizer
+        self.n_iter_ = history.n_iter
+        self.t_ = history.t
+        self.loss_curve_ = list(history.loss_curve)
+        # None when training diverged in its first epoch (the initial weights are kept)
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
+        self.best_loss_ = history.best_loss
+        self.validation_scores_ = _copy(history.validation_scores)
+        self.validation_loss_curve_ = _copy(history.validation_loss_curve)
+        self.best_validation_score_ = history.best_validation_score
+
+    # ------------------------------------------------------------------ reading
+
     def _layout(self):
         return Layout(*self._shape)
 
     def _params(self):
         return self._layout().views(self._flat)
 
-    def _hidden(self):
-        return make_hidden(self._hidden_resolved, self._leaky_slope)
+    def _hidden(self, params=None):
+        """The hidden activation, bound to ``params``' prelu slopes (the fitted ones by default)."""
+        params = self._params() if params is None else params
+        return make_hidden(self._hidden_resolved, self._leaky_slope, params.slope)
 
     def _check_fitted(self):
         if not self.__sklearn_is_fitted__():
@@ -73,34 +107,31 @@ class FittedNetwork:
     # ------------------------------------------------------------------ pickling
     def __getstate__(self):
         # pickle, joblib, copy and skops.io all go through here
-        from . import __version__
-
-        return dict(super().__getstate__(), _sk_shallow_version=__version__)
+        return dict(super().__getstate__(), _sk_shallow_version=_version.__version__)
 
     def __setstate__(self, state):
         """Refuse a state saved by another major version of sk_shallow; warn on a minor one.
 
         The fitted state's layout (``_flat``, ``_shape``, the loss and optimizer
         records) may change between major versions, where loading it could
-        predict garbage without failing; refit instead. A state without a
-        recorded version (development builds before the check) loads with a
-        warning.
+        predict garbage without failing; refit instead.
         """
-        from . import __version__
-
         state = dict(state)
-        # no version recorded: saved by a development build before the check existed
-        saved = state.pop("_sk_shallow_version", "0.1.0.dev (unrecorded)")
-        if str(saved).split(".")[0] != __version__.split(".")[0]:
+        saved = state.pop("_sk_shallow_version", "(unrecorded)")
+        if str(saved).split(".")[0] != _version.__version__.split(".")[0]:
             raise ValueError(
                 f"This {type(self).__name__} was saved with sk_shallow {saved}; this is "
-                f"sk_shallow {__version__}, and a fitted state is only loaded by the major "
+                f"sk_shallow {_version.__version__}, and a fitted state is only loaded by the major "
                 f"version that saved it. Install sk_shallow {saved} to load it, or refit "
                 "the estimator with this version."
             )
-        if saved != __version__:
+        if saved != _version.__version__:
             warnings.warn(InconsistentVersionWarning(
-                estimator_name=type(self).__name__, current_sklearn_version=__version__,
+                estimator_name=type(self).__name__, current_sklearn_version=_version.__version__,
                 original_sklearn_version=saved,
             ))
         super().__setstate__(state)
+
+
+def _copy(curve):
+    return None if curve is None else list(curve)

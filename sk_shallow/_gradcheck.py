@@ -93,7 +93,7 @@ def check_gradients(estimator: BaseShallowNet, X: MatrixLike, y: ArrayLike,
     ):
         raise ValueError(f"epsilon={epsilon!r} is not valid: epsilon must be a finite real > 0.")
     setup = clone(estimator)._prepare_fit(X, y, sample_weight, incremental=False, classes=None)
-    X, target, sw, params, layout = setup.X, setup.task.target, setup.sw, setup.params, setup.layout
+    X, target, sw, params, layout = setup.X, setup.task.target, setup.task.sw, setup.params, setup.layout
     dtype = params.flat.dtype
     sw_sum = float(X.shape[0]) if sw is None else float(sw.sum())
     work = Workspace(layout, X.shape[0], dtype)
@@ -101,7 +101,7 @@ def check_gradients(estimator: BaseShallowNet, X: MatrixLike, y: ArrayLike,
 
     def objective():
         return loss_and_grad(params, grad, X, target, sw, sw_sum, setup.hidden, setup.task.loss,
-                             setup.p["alpha"], work)
+                             setup.config.alpha, work)
 
     objective()
     analytic = grad.flat.astype(np.float64)

@@ -1,13 +1,13 @@
 """The one-hidden-layer network: parameters, initialisation, forward and backward.
 
+Rows are examples (the lecture stacks them as columns)::
+
+    Z1 = X @ W1 + b1      A1 = g(Z1)      Z2 = A1 @ W2 + b2      A2 = out(Z2)
+
 All parameters live in one flat buffer; ``W1, W2, b1, b2`` (and the prelu
 slopes) are views into it, so an optimiser updates them in a few in-place
 passes over one array and L-BFGS sees the same vector without packing. The
 weights come first, so the L2 penalty reads one contiguous slice.
-
-Rows are examples (the lecture stacks them as columns)::
-
-    Z1 = X @ W1 + b1      A1 = g(Z1)      Z2 = A1 @ W2 + b2      A2 = out(Z2)
 """
 
 from typing import NamedTuple
@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import activations as act
-from ._optimizers import axpy
+from ._blas import axpy
 
 
 class Params(NamedTuple):
@@ -33,49 +33,7 @@ class Params(NamedTuple):
     slope: np.ndarray | None
 
 
-class Hidden(NamedTuple):
-    """A hidden activation bound to its settings: ``g(Z, out)``, ``grad(Z, A, out)``."""
-
-    name: str
-    g: object
-    grad: object
-    learns_slope: bool
-
-
 PRELU_INITIAL_SLOPE = 0.25
-
-
-def make_hidden(spec, leaky_slope=0.01):
-    """Build the ``Hidden`` record for a canonical name or a ``(g, g_grad)`` pair."""
-    if isinstance(spec, tuple):
-        g, g_prime = spec
-
-        def custom(Z, out=None):
-            A = np.asarray(g(Z), dtype=Z.dtype)
-            if out is None:
-                return A
-            np.copyto(out, A)
-            return out
-
-        def custom_grad(Z, A, out=None):
-            G = np.asarray(g_prime(Z, A), dtype=Z.dtype)
-            if out is None:
-                return G
-            np.copyto(out, G)
-            return out
-
-        return Hidden("custom", custom, custom_grad, False)
-    g, grad = act.ACTIVATIONS[spec]
-    if spec == "leaky_relu":
-        slope = leaky_slope
-
-        def g(Z, out=None):
-            return act.leaky_relu(Z, slope, out=out)
-
-        def grad(Z, A, out=None):
-            return act.leaky_relu_grad(Z, A, slope, out=out)
-
-    return Hidden(spec, g, grad, spec == "prelu")
 
 
 class Layout(NamedTuple):
@@ -149,64 +107,59 @@ def init_params(layout, hidden_name, rng, dtype):
     return layout.pack(W1, b1, W2, b2, dtype=dtype)
 
 
-def hidden_forward(params, X, hidden, out=None):
-    """``A1 = g(X @ W1 + b1)``, shape ``(n_samples, n_hidden)``; one buffer, ``g`` in place."""
+class Hidden(NamedTuple):
+    """The hidden activation with its settings bound: ``g(Z, out)``, ``grad(Z, A, out)``.
+
+    ``slope_grad(Z1, dA1) -> (n_hidden,)`` is the gradient of the learnt prelu
+    slopes, None for every activation without parameters of its own.
+    """
+
+    name: str
+    g: object
+    grad: object
+    slope_grad: object = None
+
+
+def make_hidden(spec, leaky_slope=0.01, slope=None):
+    """Build the ``Hidden`` record for a canonical name or a ``(g, g_grad)`` pair.
+
+    ``slope`` is the ``Params.slope`` view the prelu reads (and training
+    updates in place), required for ``'prelu'`` only.
+    """
+    if isinstance(spec, tuple):
+        g, g_prime = spec
+
+        def custom(Z, out=None):
+            return _into(out, np.asarray(g(Z), dtype=Z.dtype))
+
+        def custom_grad(Z, A, out=None):
+            return _into(out, np.asarray(g_prime(Z, A), dtype=Z.dtype))
+
+        return Hidden("custom", custom, custom_grad)
+    if spec == "leaky_relu":
+        return Hidden(
+            spec,
+            lambda Z, out=None: act.leaky_relu(Z, leaky_slope, out=out),
+            lambda Z, A, out=None: act.leaky_relu_grad(Z, A, leaky_slope, out=out),
+        )
+    if spec == "prelu":
+        if slope is None:
+            raise ValueError("a prelu hidden layer needs the slope view of its parameters")
+        return Hidden(
+            spec,
+            lambda Z, out=None: act.prelu(Z, slope, out=out),
+            lambda Z, A, out=None: act.prelu_grad(Z, A, slope, out=out),
+            act.prelu_slope_grad,
+        )
+    g, grad = act.ACTIVATIONS[spec]
+    return Hidden(spec, g, grad)
+
+
+def _into(out, A):
     if out is None:
-        Z1 = X @ params.W1
-    elif isinstance(X, np.ndarray):
-        Z1 = np.matmul(X, params.W1, out=out)
-    else:  # sparse X: ``@`` dispatches to scipy
-        Z1 = out
-        Z1[...] = X @ params.W1
-    Z1 += params.b1
-    if hidden.learns_slope:
-        return act.prelu(Z1, params.slope, out=Z1)
-    return hidden.g(Z1, out=Z1)
-
-
-# Rows per block of the forward pass on large dense inputs: a block's hidden
-# layer (1024 x n_hidden) stays in cache between its matrix products.
-FORWARD_BLOCK_ROWS = 1024
-
-
-def forward(params, X, hidden):
-    """Logits ``Z2 = g(X @ W1 + b1) @ W2 + b2``, shape ``(n_samples, n_outputs)``.
-
-    A dense X of more than ``FORWARD_BLOCK_ROWS`` rows goes through in blocks of
-    rows that reuse one hidden-layer buffer: the same products, a fraction of
-    the memory, and bias and activation passes over cached data.
-    """
-    n_samples = X.shape[0]
-    if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
-        A1 = hidden_forward(params, X, hidden)
-        Z2 = A1 @ params.W2
-        Z2 += params.b2
-        return Z2
-    dtype = np.result_type(X.dtype, params.W1.dtype)
-    Z2 = np.empty((n_samples, params.W2.shape[1]), dtype=dtype)
-    buffer = np.empty((FORWARD_BLOCK_ROWS, params.W1.shape[1]), dtype=dtype)
-    for start in range(0, n_samples, FORWARD_BLOCK_ROWS):
-        stop = min(start + FORWARD_BLOCK_ROWS, n_samples)
-        A1 = hidden_forward(params, X[start:stop], hidden, out=buffer[: stop - start])
-        np.matmul(A1, params.W2, out=Z2[start:stop])
-    Z2 += params.b2
-    return Z2
-
-
-class Workspace:
-    """Buffers for one batch, allocated once per fit and reused by every step.
-
-    ``Z1, A1, D1 (batch_size, n_hidden)``, ``Z2 (batch_size, n_outputs)``; a
-    smaller last batch uses their leading rows, which stay C-contiguous.
-    """
-
-    def __init__(self, layout, batch_size, dtype):
-        H, K = layout.n_hidden, layout.n_outputs
-        self.Z1 = np.empty((batch_size, H), dtype=dtype)
-        self.A1 = np.empty((batch_size, H), dtype=dtype)
-        self.D1 = np.empty((batch_size, H), dtype=dtype)
-        self.Z2 = np.empty((batch_size, K), dtype=dtype)
-        self.ones = np.ones(batch_size, dtype=dtype)
+        return A
+    np.copyto(out, A)
+    return out
 
 
 def _matmul_into(A, B, out):
@@ -214,6 +167,105 @@ def _matmul_into(A, B, out):
         np.matmul(A, B, out=out)
     else:  # sparse X, or X.T: scipy's ``@`` returns a new array
         out[...] = A @ B
+
+
+def forward(params, X, hidden, Z1, A1, Z2=None):
+    """The forward pass into the buffers given; returns ``(Z1, A1, Z2)``.
+
+    ``Z1, A1 (n_samples, n_hidden)`` may be one buffer (``g`` works in place)
+    when the backward pass will not need ``Z1``; with ``Z2 = None`` the pass
+    stops at the hidden layer.
+    """
+    _matmul_into(X, params.W1, Z1)
+    Z1 += params.b1
+    hidden.g(Z1, out=A1)
+    if Z2 is not None:
+        np.matmul(A1, params.W2, out=Z2)
+        Z2 += params.b2
+    return Z1, A1, Z2
+
+
+# Rows per block of predict's forward pass on large dense inputs: a block's
+# hidden layer (1024 x n_hidden) stays in cache between its matrix products.
+FORWARD_BLOCK_ROWS = 1024
+
+
+def logits(params, X, hidden):
+    """``Z2 (n_samples, n_outputs)`` for prediction.
+
+    A dense X of more than ``FORWARD_BLOCK_ROWS`` rows goes through in blocks of
+    rows that reuse one hidden-layer buffer: the same products, a fraction of
+    the memory, and bias and activation passes over cached data.
+    """
+    n_samples, n_hidden = X.shape[0], params.W1.shape[1]
+    dtype = np.result_type(X.dtype, params.W1.dtype)
+    Z2 = np.empty((n_samples, params.W2.shape[1]), dtype=dtype)
+    if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
+        H1 = np.empty((n_samples, n_hidden), dtype=dtype)
+        return forward(params, X, hidden, H1, H1, Z2)[2]
+    buffer = np.empty((FORWARD_BLOCK_ROWS, n_hidden), dtype=dtype)
+    for start in range(0, n_samples, FORWARD_BLOCK_ROWS):
+        stop = min(start + FORWARD_BLOCK_ROWS, n_samples)
+        H1 = buffer[: stop - start]
+        forward(params, X[start:stop], hidden, H1, H1, Z2[start:stop])
+    return Z2
+
+
+def hidden_layer(params, X, hidden):
+    """``A1 = g(X @ W1 + b1)``, shape ``(n_samples, n_hidden)``."""
+    dtype = np.result_type(X.dtype, params.W1.dtype)
+    A1 = np.empty((X.shape[0], params.W1.shape[1]), dtype=dtype)
+    return forward(params, X, hidden, A1, A1)[1]
+
+
+def finite_logits(params, X, hidden):
+    """Whether the logits ``Z2 (n_samples, n_outputs)`` on X are all finite.
+
+    A bound from ``max |X|`` and ``max |theta|`` settles it almost always, at a
+    fraction of a forward pass: every built-in ``g`` has
+    ``|g(z)| <= max(1, slope) |z| + 1``, and a prelu slope is part of theta.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if hidden.name != "custom":
+            values = X if isinstance(X, np.ndarray) else X.data  # CSR/CSC: stored values
+            # max |X| without np.abs(X), a temporary the size of X
+            x_max = max(float(values.max()), -float(values.min())) if values.size else 0.0
+            w_max = float(np.abs(params.flat).max())
+            n_features, n_hidden = params.W1.shape
+            a_max = max(1.0, w_max) * (n_features * x_max * w_max + w_max) + 1.0
+            if n_hidden * a_max * w_max + w_max < np.finfo(params.flat.dtype).max / 4:
+                return True
+        return bool(np.isfinite(logits(params, X, hidden)).all())
+
+
+def dead_fraction(params, X, hidden, block_rows=4096):
+    """The share of relu units that output 0 on every row of X (they get no gradient)."""
+    if hidden.name != "relu":
+        return 0.0  # the other activations have a gradient everywhere
+    alive = np.zeros(params.W1.shape[1], dtype=bool)
+    for start in range(0, X.shape[0], block_rows):
+        alive |= (hidden_layer(params, X[start:start + block_rows], hidden) > 0).any(axis=0)
+    return 1.0 - alive.mean()
+
+
+class Workspace:
+    """Buffers for one batch, allocated once per fit and reused by every step.
+
+    ``Z1, A1, G1 = g'(Z1), dA1 (batch_size, n_hidden)``, ``Z2, dZ2
+    (batch_size, n_outputs)``; a smaller last batch uses their leading rows,
+    which stay C-contiguous.
+    """
+
+    def __init__(self, layout, batch_size, dtype):
+        hidden_shape = (batch_size, layout.n_hidden)
+        output_shape = (batch_size, layout.n_outputs)
+        self.Z1, self.A1, self.G1, self.dA1 = (np.empty(hidden_shape, dtype) for _ in range(4))
+        self.Z2, self.dZ2 = np.empty(output_shape, dtype), np.empty(output_shape, dtype)
+
+    def rows(self, n):
+        """The buffers' first ``n`` rows."""
+        return (self.Z1[:n], self.A1[:n], self.G1[:n], self.dA1[:n], self.Z2[:n],
+                self.dZ2[:n])
 
 
 def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work):
@@ -235,37 +287,22 @@ def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work
     alpha : float
     work : Workspace with at least ``batch`` rows
     """
-    B = X.shape[0]
-    Z1, A1, D1, Z2 = work.Z1[:B], work.A1[:B], work.D1[:B], work.Z2[:B]
-    ones = work.ones[:B]
+    Z1, A1, G1, dA1, Z2, dZ2 = work.rows(X.shape[0])
+    forward(params, X, hidden, Z1, A1, Z2)
+    value = loss.loss_and_delta(Z2, target, sw, sw_sum, dZ2)
 
-    _matmul_into(X, params.W1, Z1)
-    Z1 += params.b1
-    if hidden.learns_slope:
-        act.prelu(Z1, params.slope, out=A1)
-    else:
-        hidden.g(Z1, out=A1)
-    np.matmul(A1, params.W2, out=Z2)
-    Z2 += params.b2
-
-    # dZ2 = (A2 - Y) sw / sum(sw), written over Z2
-    value = loss.loss_and_delta(Z2, target, sw, sw_sum)
-    dZ2 = Z2
-    np.matmul(A1.T, dZ2, out=grad.W2)
-    np.matmul(ones, dZ2, out=grad.b2)
-
-    # g'(Z1) into its own buffer while A1 is still intact ...
-    if hidden.learns_slope:
-        act.prelu_grad(Z1, A1, params.slope, out=D1)
-    else:
-        hidden.grad(Z1, A1, out=D1)
-    # ... then A1's buffer is free for dA1 = dZ2 W2^T and dZ1 = dA1 * g'(Z1)
-    dZ1 = np.matmul(dZ2, params.W2.T, out=A1)
-    if hidden.learns_slope:
-        grad.slope[...] = act.prelu_slope_grad(Z1, dZ1)
-    dZ1 *= D1
-    _matmul_into(X.T, dZ1, grad.W1)
-    np.matmul(ones, dZ1, out=grad.b1)
+    # The lecture's backward pass, its 1/m (m = sum(sw)) folded into dZ2, the
+    # smallest array: dZ2 = (A2 - Y) sw / m. Buffers are the workspace's, so
+    # that no step allocates.
+    dZ2 *= 1.0 / sw_sum if sw is None else (sw / sw_sum)[:, None]
+    np.matmul(A1.T, dZ2, out=grad.W2)                # dW2 = A1^T dZ2
+    np.sum(dZ2, axis=0, out=grad.b2)                 # db2 = sum over samples of dZ2
+    np.matmul(dZ2, params.W2.T, out=dA1)             # dA1 = dZ2 W2^T
+    if hidden.slope_grad is not None:
+        grad.slope[...] = hidden.slope_grad(Z1, dA1)
+    dZ1 = np.multiply(dA1, hidden.grad(Z1, A1, out=G1), out=dA1)  # dZ1 = dA1 * g'(Z1)
+    _matmul_into(X.T, dZ1, grad.W1)                  # dW1 = X^T dZ1
+    np.sum(dZ1, axis=0, out=grad.b1)                 # db1 = sum over samples of dZ1
 
     if alpha:
         value += _add_l2(params, grad, alpha, sw_sum)

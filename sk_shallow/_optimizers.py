@@ -1,48 +1,14 @@
 """Update rules for the stochastic solvers, in place on the flat parameter buffer.
 
 Each step works on whole flat arrays in place: a few passes over ``n_params``
-numbers (BLAS ``axpy`` fuses a scaled add into one) and no temporaries per batch. The rules and
-their defaults are scikit-learn's MLP ones, so the two follow the same path.
+numbers (``_blas`` fuses a scaled add into one) and no temporaries per batch.
+The rules and their defaults are scikit-learn's MLP ones, so the two follow
+the same path.
 """
 
 import numpy as np
-from scipy.linalg.blas import get_blas_funcs
 
-_AXPY = {np.dtype(dt): get_blas_funcs("axpy", dtype=dt) for dt in (np.float32, np.float64)}
-_ROT = {np.dtype(dt): get_blas_funcs("rot", dtype=dt) for dt in (np.float32, np.float64)}
-
-
-def axpy(a, x, y):
-    """``y += a * x`` in place, in one pass and without a temporary; returns ``y``.
-
-    BLAS ``axpy`` reads ``x`` and ``y`` once and writes ``y`` once, where NumPy
-    needs ``a * x`` in a scratch array and a second pass to add it. Anything
-    but two contiguous 1-D arrays of one float dtype takes the NumPy route.
-    """
-    blas = _AXPY.get(y.dtype)
-    if (blas is not None and x.dtype == y.dtype and y.ndim == x.ndim == 1
-            and y.flags.c_contiguous and x.flags.c_contiguous):
-        blas(x, y, a=a)  # y is intent(in,out): updated in place
-    else:
-        y += a * x
-    return y
-
-
-def blend(c, x, s, y):
-    """``x = c x + s y`` in place, in one pass; ``y`` is left holding garbage.
-
-    BLAS ``rot`` (a plane rotation) computes ``c x + s y`` and ``c y - s x``
-    together, reading each array once: the moving averages of Adam in one call
-    each, where ``x *= c`` and ``x += s y`` take two passes.
-    """
-    blas = _ROT.get(x.dtype)
-    if (blas is not None and y.dtype == x.dtype and x.ndim == y.ndim == 1
-            and x.flags.c_contiguous and y.flags.c_contiguous):
-        blas(x, y, c, s, overwrite_x=1, overwrite_y=1)
-    else:
-        x *= c
-        axpy(s, y, x)
-    return x
+from ._blas import axpy, moving_average
 
 
 class SGD:
@@ -117,24 +83,21 @@ class Adam:
     def step(self, theta, grad):
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
         self.t += 1
-        b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
-        # six passes over n_params and two of sqrt and divide, no scratch array
-        # of its own: grad's buffer holds g^2, then sqrt(v) + eps, then the step
-        m *= b1
-        axpy(1 - b1, grad, m)
-        np.multiply(grad, grad, out=grad)
-        blend(b2, v, 1 - b2, grad)
+        b1, b2 = self.beta_1, self.beta_2
+        # m = b1 m + (1 - b1) g
+        self.m *= b1
+        axpy(1 - b1, grad, self.m)
+        # v = b2 v + (1 - b2) g^2, with g^2 in grad's buffer
+        g_squared = np.multiply(grad, grad, out=grad)
+        moving_average(self.v, b2, g_squared, 1 - b2)
+        # theta -= lr_t m / (sqrt(v) + eps), the denominator in grad's buffer again
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        step = np.sqrt(v, out=grad)
-        step += self.epsilon
-        np.divide(m, step, out=step)
+        denominator = np.sqrt(self.v, out=grad)
+        denominator += self.epsilon
+        step = np.divide(self.m, denominator, out=denominator)
         axpy(-self.learning_rate, step, theta)
-
-    def __setstate__(self, state):
-        state.pop("_scratch", None)  # pickles of an earlier version kept a scratch array
-        self.__dict__.update(state)
 
     def epoch_ends(self, samples_seen):
         pass

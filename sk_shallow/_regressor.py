@@ -8,7 +8,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 
-from . import _validation as check
+from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._losses import PoissonLoss, SquaredError
 
@@ -26,7 +26,17 @@ class _Targets:
     n_outputs: int
     loss: object
     one_d: bool
+    sw: np.ndarray | None = None  # sample_weight, as given
     stratify_labels = None
+
+    def score(self, Z2, rows, sw):
+        """R^2 of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
+        prediction = self.loss.predict(Z2)
+        if not np.isfinite(prediction).all():
+            # diverging (r2_score would raise on inf): the worst score; the epoch
+            # loop then reports the divergence and keeps finite weights
+            return -np.inf
+        return float(r2_score(self.target[rows], prediction, sample_weight=sw))
 
     def commit(self, estimator):
         estimator._y_one_d = self.one_d
@@ -130,7 +140,7 @@ max_fun, dtype
         self.max_fun = max_fun
         self.dtype = dtype
 
-    def _checked_task_params(self):
+    def _check_task_params(self):
         loss = check.check_option("loss", self.loss, _LOSSES)
         output = self.output_activation
         if not isinstance(output, str) or output not in _OUTPUT_NAMES:
@@ -145,7 +155,7 @@ max_fun, dtype
                 f"loss='squared_error' takes a linear output and loss='poisson' an exp "
                 "output; use output_activation='auto'."
             )
-        return {"loss": loss}
+        return {"loss": loss, "output": resolved}
 
     @stochastic_only
     def partial_fit(self, X: MatrixLike, y: ArrayLike,
@@ -164,7 +174,7 @@ max_fun, dtype
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _encode_targets(self, y, p, continuing, incremental, classes, dtype):
+    def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
         one_d = y.ndim == 1
         try:
             Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
@@ -174,23 +184,12 @@ max_fun, dtype
         if continuing and Y.shape[1] != self.n_outputs_:
             raise ValueError(f"y has {Y.shape[1]} outputs, the network was fitted on "
                              f"{self.n_outputs_}.")
-        if p["loss"] == "poisson" and (Y < 0).any():
+        if config.loss == "poisson" and (Y < 0).any():
             raise ValueError("Some value(s) of y are negative which is not allowed for "
                              "loss='poisson': Poisson regression needs y >= 0.")
         if Y is y:
             Y = Y.copy()
-        return _Targets(Y, Y.shape[1], _LOSSES[p["loss"]](), one_d)
-
-    def _combine_weights(self, sw, targets, dtype):
-        return sw
-
-    def _validation_score(self, Z2, task, val_idx, sw_val):
-        prediction = task.loss.predict(Z2)
-        if not np.isfinite(prediction).all():
-            # diverging (r2_score would raise on inf): the worst score; the epoch
-            # loop then reports the divergence and keeps finite weights
-            return -np.inf
-        return float(r2_score(task.target[val_idx], prediction, sample_weight=sw_val))
+        return _Targets(Y, Y.shape[1], _LOSSES[config.loss](), one_d, sample_weight)
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
-from ._network import Workspace, forward, loss_and_grad, loss_and_grad_blocks
+from ._network import Workspace, logits, loss_and_grad, loss_and_grad_blocks
 
 # Rows per block of L-BFGS's full-batch objective (see ``loss_and_grad_blocks``)
 LBFGS_BLOCK_ROWS = 2048
@@ -51,11 +51,16 @@ class Validation:
 
 @dataclass
 class Outcome:
-    """How a run ended: ``converged`` False means the iteration budget ran out."""
+    """How a run ended; the estimator turns it into words.
+
+    ``converged`` False means the iteration budget ran out. ``diverged``: the
+    loss or the weights became non-finite in epoch ``history.n_iter + 1`` and
+    the weights from before it were kept. ``detail`` is L-BFGS's own status.
+    """
 
     converged: bool
     diverged: bool = False
-    message: str = ""
+    detail: str = ""
 
 
 def _sum_or_count(sw, n):
@@ -136,12 +141,7 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         epoch_loss = accumulated / total_weight
         if not (np.isfinite(epoch_loss) and np.isfinite(params.flat).all()):
             params.flat[...] = last_good
-            return Outcome(
-                converged=False, diverged=True,
-                message=(f"training diverged in epoch {history.n_iter + 1} (the loss or "
-                         "the weights became non-finite); the weights from before that "
-                         "epoch were kept. Lower learning_rate_init or scale the inputs."),
-            )
+            return Outcome(converged=False, diverged=True)
         np.copyto(last_good, params.flat)
         history.n_iter += 1
         history.t += n_samples
@@ -153,15 +153,10 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
         optimizer.epoch_ends(history.t)
 
         if on_epoch is not None and on_epoch(history):
-            return _finish(params, history, validation,
-                           Outcome(converged=True, message="stopped by a callback"))
+            return _finish(params, history, validation, Outcome(converged=True))
         if history.no_improvement_count > n_iter_no_change:
-            what = "Validation score" if validation is not None else "Training loss"
-            message = (f"{what} did not improve more than tol={tol:f} for "
-                       f"{n_iter_no_change} consecutive epochs.")
             if optimizer.stalled():
-                return _finish(params, history, validation,
-                               Outcome(converged=True, message=message))
+                return _finish(params, history, validation, Outcome(converged=True))
             history.no_improvement_count = 0
 
     return _finish(params, history, validation, Outcome(converged=incremental))
@@ -177,7 +172,7 @@ def _update_no_improvement(history, params, validation, hidden, loss, tol):
             history.no_improvement_count = 0
         history.best_loss = min(history.best_loss, current)
         return
-    Z2 = forward(params, validation.X, hidden)
+    Z2 = logits(params, validation.X, hidden)
     score = float(validation.score(Z2))
     val_weight = _sum_or_count(validation.sw, Z2.shape[0])
     val_loss = loss.loss(Z2, validation.target, validation.sw, val_weight)
@@ -252,4 +247,4 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
     message = result.message if isinstance(result.message, str) else result.message.decode()
     # status 99: a callback raised StopIteration, which is a requested stop
     return Outcome(converged=result.status in (0, 99),
-                   message=f"(status={result.status}): {message}")
+                   detail=f"(status={result.status}): {message}")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sk_shallow import activations as act
-from sk_shallow._network import Layout, forward, hidden_forward, init_params, make_hidden
+from sk_shallow._network import Layout, hidden_layer, init_params, logits, make_hidden
 
 
 def forward_one_example(params, x, g):
@@ -19,16 +19,14 @@ def test_vectorised_forward_equals_per_example_loop(hidden_name, rng):
     layout = Layout(4, 6, 3, hidden_name == "prelu")
     params = init_params(layout, hidden_name, rng, np.float64)
     params.b1[...] = rng.normal(size=6)
-    hidden = make_hidden(hidden_name, leaky_slope=0.1)
-    if hidden_name == "prelu":
-        def g(z):
-            return act.prelu(z[None, :], params.slope)[0]
-    else:
-        def g(z):
-            return hidden.g(z[None, :])[0]
+    hidden = make_hidden(hidden_name, leaky_slope=0.1, slope=params.slope)
+
+    def g(z):
+        return hidden.g(z[None, :])[0]
+
     X = rng.normal(size=(11, 4))
     looped = np.array([forward_one_example(params, x, g) for x in X])
-    np.testing.assert_allclose(forward(params, X, hidden), looped, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(logits(params, X, hidden), looped, rtol=1e-12, atol=1e-14)
 
 
 def test_flat_buffer_views_share_memory(rng):
@@ -54,9 +52,22 @@ def test_init_is_random_scaled_and_never_symmetric(hidden_name, rng):
     assert np.abs(params.W1).max() > 0.9 * bound
 
 
-def test_hidden_forward_float32_stays_float32(rng):
+def test_blocked_logits_equal_one_product(rng, monkeypatch):
+    """Predict's blocks of rows give the same logits as one pass over all rows."""
+    layout = Layout(3, 5, 2, False)
+    params = init_params(layout, "tanh", rng, np.float64)
+    X = rng.normal(size=(25, 3))
+    hidden = make_hidden("tanh")
+    whole = logits(params, X, hidden)
+    monkeypatch.setattr("sk_shallow._network.FORWARD_BLOCK_ROWS", 4)
+    np.testing.assert_allclose(logits(params, X, hidden), whole, rtol=1e-14)
+    Z1 = X @ params.W1 + params.b1
+    np.testing.assert_allclose(whole, np.tanh(Z1) @ params.W2 + params.b2, rtol=1e-12)
+
+
+def test_forward_float32_stays_float32(rng):
     layout = Layout(3, 5, 1, False)
     params = init_params(layout, "swish", rng, np.float32)
     X = rng.normal(size=(4, 3)).astype(np.float32)
-    assert hidden_forward(params, X, make_hidden("swish")).dtype == np.float32
-    assert forward(params, X, make_hidden("swish")).dtype == np.float32
+    assert hidden_layer(params, X, make_hidden("swish")).dtype == np.float32
+    assert logits(params, X, make_hidden("swish")).dtype == np.float32

@@ -68,7 +68,7 @@ def numeric_gradient(params, layout, X, target, sw, hidden, loss, alpha, h=1e-6)
 def test_backward_matches_central_differences(hidden_name, output, weighted, rng):
     X, target, layout, params = make_problem(output, hidden_name, rng)
     sw = rng.uniform(0.2, 3.0, X.shape[0]) if weighted else None
-    hidden = make_hidden(hidden_name, leaky_slope=0.05)
+    hidden = make_hidden(hidden_name, leaky_slope=0.05, slope=params.slope)
     loss = LOSSES[output]()
     alpha = 0.3
     # keep every Z1 away from the kinks at 0 so that finite differences are defined

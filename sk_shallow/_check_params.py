@@ -1,13 +1,20 @@
 """Constructor-parameter checks: each error names the parameter, the value and what is accepted.
 
-Kept apart from the estimators so that one table says what every parameter
-accepts. Checks run at ``fit``/``partial_fit`` (``__init__`` only stores), and
-before any fitted state is touched.
+``check_fit_params`` reads every parameter of an estimator once, at
+``fit``/``partial_fit`` (``__init__`` only stores), before any fitted state is
+touched, and returns the frozen ``FitConfig`` the fit runs on; one table here
+says what every parameter accepts.
 """
 
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
+
+from . import activations as act
+
+SOLVERS = ("adam", "sgd", "lbfgs")
+LEARNING_RATES = ("constant", "invscaling", "adaptive")
 
 
 class InvalidParameterError(ValueError, TypeError):
@@ -138,3 +145,102 @@ def check_custom_activation(pair):
             f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
             "must return dA/dZ element-wise."
         )
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """The checked, normalised constructor parameters of one fit."""
+
+    n_hidden: int
+    hidden: object  # a canonical activation name, or a (g, g_grad) pair
+    hidden_name: str  # the canonical name, or "custom"
+    leaky_slope: float
+    solver: str
+    alpha: float
+    batch_size: object  # "auto" or an int
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    tol: float
+    verbose: int
+    warm_start: bool
+    momentum: float
+    nesterovs_momentum: bool
+    early_stopping: bool
+    validation_fraction: float
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: float  # an int, or np.inf
+    max_fun: int
+    dtype: object  # None, float32 or float64
+    output: str | None = None  # the estimator's own output choice
+    loss: str | None = None  # the regressor's loss name
+
+    @property
+    def stochastic(self):
+        return self.solver != "lbfgs"
+
+
+def check_hidden_activation(spec):
+    """Return ``(hidden, hidden_name)`` for a name or a custom ``(g, g_grad)`` pair."""
+    if isinstance(spec, tuple | list) and not isinstance(spec, str):
+        check_custom_activation(tuple(spec))
+        return tuple(spec), "custom"
+    try:
+        name = act.resolve(spec)
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterError(str(exc)) from None
+    return name, name
+
+
+def check_fit_params(est, incremental, task_params):
+    """Check every constructor parameter of ``est``; return the ``FitConfig`` of this fit.
+
+    ``task_params``: the estimator's own checked parameters (``output``, ``loss``).
+    """
+    n_hidden = check_int("n_hidden", est.n_hidden, 1)
+    hidden, hidden_name = check_hidden_activation(est.hidden_activation)
+    early_stopping = check_bool("early_stopping", est.early_stopping)
+    config = FitConfig(
+        n_hidden=n_hidden,
+        hidden=hidden,
+        hidden_name=hidden_name,
+        leaky_slope=check_real("leaky_slope", est.leaky_slope, 0, 1, high_open=True),
+        solver=check_option("solver", est.solver, SOLVERS),
+        alpha=check_real("alpha", est.alpha, 0),
+        batch_size=check_batch_size(est.batch_size),
+        learning_rate=check_option("learning_rate", est.learning_rate, LEARNING_RATES),
+        learning_rate_init=check_real("learning_rate_init", est.learning_rate_init, 0,
+                                      low_open=True),
+        power_t=check_real("power_t", est.power_t, 0),
+        max_iter=check_int("max_iter", est.max_iter, 1),
+        shuffle=check_bool("shuffle", est.shuffle),
+        tol=check_real("tol", est.tol, 0),
+        verbose=check_verbose(est.verbose),
+        warm_start=check_bool("warm_start", est.warm_start),
+        momentum=check_real("momentum", est.momentum, 0, 1),
+        nesterovs_momentum=check_bool("nesterovs_momentum", est.nesterovs_momentum),
+        early_stopping=early_stopping,
+        validation_fraction=check_real("validation_fraction", est.validation_fraction, 0, 1,
+                                       low_open=early_stopping, high_open=True),
+        beta_1=check_real("beta_1", est.beta_1, 0, 1, high_open=True),
+        beta_2=check_real("beta_2", est.beta_2, 0, 1, high_open=True),
+        epsilon=check_real("epsilon", est.epsilon, 0, low_open=True),
+        n_iter_no_change=check_patience(est.n_iter_no_change),
+        max_fun=check_int("max_fun", est.max_fun, 1),
+        dtype=check_dtype(est.dtype),
+        **task_params,
+    )
+    if incremental:
+        if not config.stochastic:
+            raise ValueError(
+                "partial_fit is only available for the stochastic solvers 'sgd' and "
+                "'adam'; solver='lbfgs' fits the whole batch at once: use fit."
+            )
+        if config.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True; "
+                             "use fit, or set early_stopping=False.")
+    return config
