@@ -1,67 +1,20 @@
 """ShallowNetClassifier: labels in, sigmoid or softmax outputs, probabilities out."""
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import column_or_1d
 
 from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
-from ._losses import BinaryLogLoss, CrossEntropy
+from ._targets import FittedLabels, class_weighted, encode_labels, indices_from_logits
 from .activations import log_logistic, log_softmax, softmax
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
     from typing_extensions import Self
 
 _OUTPUTS = {"auto": "auto", "sigmoid": "logistic", "logistic": "logistic", "softmax": "softmax"}
-
-
-@dataclass
-class _Labels:
-    """The encoded targets of one classification fit."""
-
-    target: np.ndarray  # class indices (softmax) or a 0/1 matrix (sigmoid)
-    n_outputs: int
-    loss: object
-    classes: np.ndarray
-    kind: str  # 'binary', 'multiclass' or 'multilabel-indicator'
-    class_indices: np.ndarray | None  # (n_samples,) index into classes, None for multilabel
-    sw: np.ndarray | None = None  # sample_weight times the class weights
-
-    @property
-    def stratify_labels(self):
-        # MLP stratifies its early-stopping split for binary targets only (its
-        # multiclass target has one column per class); splitting as it does keeps
-        # the same random_state on the same validation set
-        return self.class_indices if self.kind == "binary" else None
-
-    def score(self, Z2, rows, sw):
-        """Accuracy of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
-        predicted = _indices_from_logits(Z2, self.kind)
-        if self.kind == "multilabel-indicator":
-            # subset accuracy, as ClassifierMixin.score
-            correct = (predicted == self.target[rows]).all(axis=1)
-        else:
-            correct = predicted == self.class_indices[rows]
-        return float(np.average(correct, weights=sw))
-
-    def commit(self, estimator):
-        estimator.classes_ = self.classes
-        estimator._target_kind = self.kind
-
-
-def _indices_from_logits(Z2, kind):
-    """Class index (or 0/1 per label) from the logits: sigmoid > 1/2 is z > 0."""
-    if kind == "multilabel-indicator":
-        return (Z2 > 0).astype(int)
-    if Z2.shape[1] == 1:
-        return (Z2[:, 0] > 0).astype(int)
-    return Z2.argmax(axis=1)
 
 
 class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
@@ -266,119 +219,12 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
 
     def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
         """The ``_Labels`` of y, with ``sample_weight`` times the class weights."""
-        labels = self._labels(y, config.output, continuing, incremental, classes, dtype)
-        labels.sw = self._combine_weights(sample_weight, labels, dtype)
+        previous = (FittedLabels(self.classes_, self._target_kind, self.out_activation_)
+                    if continuing else None)
+        labels = encode_labels(y, config.output, previous, incremental, classes, dtype)
+        labels.sw = class_weighted(sample_weight, labels, self.class_weight, dtype)
         return labels
 
-    def _labels(self, y, output, continuing, incremental, classes, dtype):
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        kind = type_of_target(y)
-        if kind == "multiclass-multioutput":
-            raise ValueError(
-                f"y of shape {y.shape} is multiclass-multioutput (several columns of class "
-                "labels), which is not supported; use a 1-D y of labels, or a 0/1 multilabel "
-                "indicator matrix (e.g. from sklearn.preprocessing.MultiLabelBinarizer)."
-            )
-        if continuing and incremental and classes is not None:
-            given = np.unique(np.asarray(classes))
-            if not np.array_equal(given, self.classes_):
-                raise ValueError(
-                    f"classes={given} is not the same as on the first call to partial_fit, "
-                    f"which gave {self.classes_}; pass the same classes, or none, on later "
-                    "calls."
-                )
-        if kind == "multilabel-indicator":
-            n_labels = y.shape[1]
-            new_classes = np.arange(n_labels)
-        else:
-            new_classes = np.unique(y)
-            if classes is not None and not continuing:
-                new_classes = np.unique(np.asarray(classes))
-                unseen = np.setdiff1d(np.unique(y), new_classes)
-                if unseen.size:
-                    raise ValueError(f"y contains labels {unseen} that are not in classes="
-                                     f"{new_classes}.")
-                kind = "binary" if new_classes.size <= 2 else "multiclass"
-
-        if continuing:
-            if kind != self._target_kind and {kind, self._target_kind} != {"binary", "multiclass"}:
-                raise ValueError(f"y is {kind} but the network was fitted on {self._target_kind} "
-                                 "targets; refit with warm_start=False.")
-            kind = self._target_kind
-            if kind == "multilabel-indicator":
-                if y.shape[1] != self.classes_.size:
-                    raise ValueError(f"y has {y.shape[1]} labels, the network was fitted on "
-                                     f"{self.classes_.size}.")
-            else:
-                seen = np.unique(y)
-                if incremental:
-                    unseen = np.setdiff1d(seen, self.classes_)
-                    if unseen.size:
-                        raise ValueError(
-                            f"y has classes not in self.classes_: {unseen}. self.classes_ "
-                            f"has {self.classes_}; pass every class in classes= on the first "
-                            "call to partial_fit."
-                        )
-                elif set(seen.tolist()) != set(self.classes_.tolist()):
-                    raise ValueError(
-                        "warm_start can only be used where y has the same classes as in the "
-                        f"previous call to fit. Previously got {self.classes_}, y has {seen}."
-                    )
-            new_classes = self.classes_
-        elif kind != "multilabel-indicator" and new_classes.size < 2:
-            raise ValueError(
-                "This solver needs samples of at least 2 classes in the data, but the data "
-                f"contains only one class: {new_classes[0]!r}."
-            )
-
-        if kind == "multilabel-indicator":
-            if output == "softmax":
-                raise ValueError("output_activation='softmax' cannot fit multilabel targets "
-                                 "(each row may hold several labels); use 'auto' or 'sigmoid'.")
-            return _Labels(np.asarray(y, dtype=dtype), new_classes.size, BinaryLogLoss(),
-                           new_classes, kind, None)
-
-        indices = np.searchsorted(new_classes, y)
-        n_classes = new_classes.size
-        if output == "auto":
-            output = "logistic" if n_classes == 2 else "softmax"
-        if continuing:
-            output = self.out_activation_
-        if output == "softmax":
-            return _Labels(indices, n_classes, CrossEntropy(), new_classes, kind, indices)
-        if n_classes == 2:
-            target = (indices == 1).astype(dtype).reshape(-1, 1)
-            return _Labels(target, 1, BinaryLogLoss(), new_classes, kind, indices)
-        one_hot = np.zeros((indices.size, n_classes), dtype=dtype)
-        one_hot[np.arange(indices.size), indices] = 1
-        return _Labels(one_hot, n_classes, BinaryLogLoss(), new_classes, kind, indices)
-
-    def _combine_weights(self, sw, labels, dtype):
-        if self.class_weight is None:
-            return sw
-        if labels.kind == "multilabel-indicator":
-            raise ValueError("class_weight is not supported for multilabel targets; use "
-                             "sample_weight.")
-        n_classes = labels.classes.size
-        if isinstance(self.class_weight, str):
-            # n / (n_classes * count) with weighted counts, so that a weight of 2
-            # still equals a repeated row
-            counts = np.bincount(labels.class_indices, weights=sw, minlength=n_classes)
-            total = counts.sum()
-            per_class = np.divide(total, n_classes * counts, out=np.zeros(n_classes),
-                                  where=counts > 0)
-        else:
-            try:
-                per_class = compute_class_weight(
-                    self.class_weight, classes=labels.classes,
-                    y=labels.classes[labels.class_indices],
-                )
-            except ValueError as exc:
-                raise ValueError(f"class_weight={self.class_weight!r}: {exc}") from None
-        weights = per_class[labels.class_indices].astype(dtype)
-        return weights if sw is None else weights * sw
 
     # ------------------------------------------------------------------ predict
     def decision_function(self, X: MatrixLike) -> NDArray[np.floating]:
@@ -408,7 +254,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         """
         self._check_fitted()
         if self._target_kind == "multilabel-indicator":
-            return _indices_from_logits(self._logits(X), self._target_kind)
+            return indices_from_logits(self._logits(X), self._target_kind)
         # argmax of the probabilities themselves, so that predict always equals
         # classes_[argmax(predict_proba)], ties and rounding included
         return self.classes_[self.predict_proba(X).argmax(axis=1)]

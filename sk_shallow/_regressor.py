@@ -1,45 +1,20 @@
 """ShallowNetRegressor: linear outputs with squared error, or exp outputs with Poisson loss."""
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
-from sklearn.metrics import r2_score
 
 from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
-from ._losses import PoissonLoss, SquaredError
+from ._targets import REGRESSION_LOSSES, encode_numbers
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
     from typing_extensions import Self
 
-_LOSSES = {"squared_error": SquaredError, "poisson": PoissonLoss}
 _MATCHED_OUTPUT = {"squared_error": "identity", "poisson": "exp"}
 _OUTPUT_NAMES = {"auto": None, "linear": "identity", "identity": "identity", "exp": "exp"}
-
-
-@dataclass
-class _Targets:
-    target: np.ndarray  # (n_samples, n_outputs)
-    n_outputs: int
-    loss: object
-    one_d: bool
-    sw: np.ndarray | None = None  # sample_weight, as given
-    stratify_labels = None
-
-    def score(self, Z2, rows, sw):
-        """R^2 of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
-        prediction = self.loss.predict(Z2)
-        if not np.isfinite(prediction).all():
-            # diverging (r2_score would raise on inf): the worst score; the epoch
-            # loop then reports the divergence and keeps finite weights
-            return -np.inf
-        return float(r2_score(self.target[rows], prediction, sample_weight=sw))
-
-    def commit(self, estimator):
-        estimator._y_one_d = self.one_d
 
 
 class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
@@ -141,7 +116,7 @@ max_fun, dtype
         self.dtype = dtype
 
     def _check_task_params(self):
-        loss = check.check_option("loss", self.loss, _LOSSES)
+        loss = check.check_option("loss", self.loss, REGRESSION_LOSSES)
         output = self.output_activation
         if not isinstance(output, str) or output not in _OUTPUT_NAMES:
             raise check.InvalidParameterError(
@@ -175,21 +150,8 @@ max_fun, dtype
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
-        one_d = y.ndim == 1
-        try:
-            Y = np.asarray(y, dtype=dtype).reshape(y.shape[0], -1)
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"y must be numeric for a regressor (float, int or bool "
-                            f"values): {exc}") from exc
-        if continuing and Y.shape[1] != self.n_outputs_:
-            raise ValueError(f"y has {Y.shape[1]} outputs, the network was fitted on "
-                             f"{self.n_outputs_}.")
-        if config.loss == "poisson" and (Y < 0).any():
-            raise ValueError("Some value(s) of y are negative which is not allowed for "
-                             "loss='poisson': Poisson regression needs y >= 0.")
-        if Y is y:
-            Y = Y.copy()
-        return _Targets(Y, Y.shape[1], _LOSSES[config.loss](), one_d, sample_weight)
+        return encode_numbers(y, sample_weight, config.loss,
+                              self.n_outputs_ if continuing else None, dtype)
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).
