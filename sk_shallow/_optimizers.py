@@ -105,5 +105,3 @@ class Adam:
     def stalled(self):
         return True
 
-
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}

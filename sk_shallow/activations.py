@@ -27,7 +27,6 @@ from scipy.special import expit, log_expit, logsumexp
 __all__ = [
     "ACTIVATIONS",
     "ALIASES",
-    "OUTPUT_ACTIVATIONS",
     "UNTRAINABLE",
     "elu",
     "elu_grad",
@@ -286,7 +285,6 @@ UNTRAINABLE = {
         "its derivative is zero almost everywhere, so gradient descent cannot train it",
     ),
 }
-OUTPUT_ACTIVATIONS = ("logistic", "softmax", "identity", "exp")
 
 
 def resolve(name):
