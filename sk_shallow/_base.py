@@ -7,6 +7,9 @@ input, chooses the dtype, and hands plain arrays to the NumPy core in
 views into it.
 """
 
+# annotations stay names in help() and signatures (MatrixLike, not its expansion)
+from __future__ import annotations
+
 import copy
 import functools
 import numbers
@@ -176,7 +179,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: MatrixLike, y: ArrayLike,
-            sample_weight: ArrayLike | float | None = None) -> "Self":
+            sample_weight: ArrayLike | float | None = None) -> Self:
         """Fit the network to X and y.
 
         Parameters

@@ -1,5 +1,8 @@
 """ShallowNetClassifier: labels in, sigmoid or softmax outputs, probabilities out."""
 
+# annotations stay names in help() and signatures (MatrixLike, not its expansion)
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -8,6 +11,7 @@ from sklearn.base import ClassifierMixin
 
 from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
+from ._docstrings import fill
 from ._targets import FittedLabels, class_weighted, encode_labels, indices_from_logits
 from .activations import log_logistic, log_softmax, softmax
 
@@ -17,6 +21,7 @@ if TYPE_CHECKING:  # typing.Self needs Python 3.11
 _OUTPUTS = {"auto": "auto", "sigmoid": "logistic", "logistic": "logistic", "softmax": "softmax"}
 
 
+@fill
 class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     """A one-hidden-layer neural network classifier on a vectorised NumPy core.
 
@@ -26,60 +31,12 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
 
     Parameters
     ----------
-    n_hidden : int, default=100
-        Units in the hidden layer.
-    hidden_activation : str or (callable, callable), default='relu'
-        ``'identity'`` (alias ``'linear'``), ``'logistic'`` (``'sigmoid'``),
-        ``'tanh'``, ``'relu'``, ``'leaky_relu'``, ``'elu'``, ``'swish'`` or
-        ``'prelu'`` (one learnt negative slope per unit, initially 0.25), or a
-        pair ``(g, g_grad)`` with ``g(Z) -> A`` and ``g_grad(Z, A) -> dA/dZ``,
-        checked against central differences at fit. ``'step'`` is refused: its
-        derivative is zero almost everywhere.
-    leaky_slope : float, default=0.01
-        The slope of ``leaky_relu`` for ``z < 0``, in ``[0, 1)``.
+    [network parameters]
     output_activation : {'auto', 'sigmoid', 'softmax'}, default='auto'
-        ``'auto'``: sigmoid for binary and multilabel targets, softmax for
+        The output layer. ``'auto'``: sigmoid for binary and multilabel targets, softmax for
         multiclass. ``'sigmoid'`` on multiclass trains one-vs-rest outputs whose
         probabilities are normalised to sum to 1.
-    solver : {'adam', 'sgd', 'lbfgs'}, default='adam'
-        The course's plain batch gradient descent is
-        ``solver='sgd', batch_size=n_samples, momentum=0``.
-    alpha : float, default=1e-4
-        L2 penalty: the objective adds ``alpha / (2 sum(w)) ||W||^2``.
-    batch_size : int or 'auto', default='auto'
-        ``min(200, n_samples)`` for ``'auto'``; unused by lbfgs.
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule of ``solver='sgd'``.
-    learning_rate_init : float, default=0.001
-    power_t : float, default=0.5
-        Exponent of the ``'invscaling'`` schedule.
-    max_iter : int, default=200
-        Epochs (sgd, adam) or iterations (lbfgs).
-    shuffle : bool, default=True
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weights, the shuffling and the early-stopping split.
-    tol : float, default=1e-4
-    verbose : bool or int, default=False
-        Print one line per epoch: epoch, loss, validation score, elapsed time.
-    warm_start : bool, default=False
-        Continue from the previous fit's weights.
-    momentum : float, default=0.9
-    nesterovs_momentum : bool, default=True
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data (stratified) and stop when
-        its accuracy stalls; the best weights are kept.
-    validation_fraction : float, default=0.1
-    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
-        Adam's parameters.
-    n_iter_no_change : int or np.inf, default=10
-        Epochs without an improvement larger than ``tol`` before training
-        stops; ``np.inf`` disables this stop (as in MLPClassifier).
-    max_fun : int, default=15000
-        Loss evaluations allowed to lbfgs.
-    dtype : {None, 'float32', 'float64'}, default=None
-        Compute dtype. None follows X: float32 stays float32, anything else
-        computes in float64. ``'float32'`` computes, stores and predicts in
-        float32 whatever X is.
+    [training parameters]
     class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``; ``'balanced'`` uses
         ``n_samples / (n_classes * bincount(y))``. Not for multilabel targets.
@@ -110,9 +67,9 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
 
     See Also
     --------
-    ShallowNetRegressor : the same network for regression.
-    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
-    sklearn.linear_model.LogisticRegression : what ``hidden_activation='identity'`` reduces to.
+    ShallowNetRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : Scikit-learn's multi-layer perceptron.
+    sklearn.linear_model.LogisticRegression : What ``hidden_activation='identity'`` reduces to.
 
     Notes
     -----
@@ -188,20 +145,23 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     @stochastic_only
     def partial_fit(self, X: MatrixLike, y: ArrayLike,
                     sample_weight: ArrayLike | float | None = None,
-                    classes: ArrayLike | None = None) -> "Self":
+                    classes: ArrayLike | None = None) -> Self:
         """Run one epoch of the stochastic solver on X and y.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 indicator matrix for multilabel targets.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples; None gives every sample weight 1.
         classes : array-like of shape (n_classes,), default=None
             Every class that will ever appear; required on the first call.
 
         Returns
         -------
         self : object
+            The estimator, one epoch further on.
         """
         if isinstance(self.class_weight, str) and self.class_weight == "balanced":
             # balanced weights from one batch's counts would change from call to
@@ -236,7 +196,9 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
 
         Returns
         -------
-        scores : ndarray of shape (n_samples,) for binary targets, else (n_samples, n_outputs)
+        scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            One column per output; a 1-D array for binary targets, positive
+            for the second class.
         """
         Z2 = self._logits(X)
         return Z2[:, 0] if Z2.shape[1] == 1 and self._target_kind != "multilabel-indicator" else Z2
@@ -251,6 +213,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            The predicted labels, from ``classes_``.
         """
         self._check_fitted()
         if self._target_kind == "multilabel-indicator":
@@ -269,6 +232,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            The probability of each class, columns in the order of ``classes_``.
         """
         Z2 = self._logits(X)
         if self._target_kind == "multilabel-indicator":
@@ -295,6 +259,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            The log-probability of each class, columns in the order of ``classes_``.
         """
         Z2 = self._logits(X)
         if self._target_kind == "multilabel-indicator":

@@ -57,7 +57,8 @@ def check_gradients(estimator: BaseShallowNet, X: MatrixLike, y: ArrayLike,
 
     See Also
     --------
-    ShallowNetClassifier.fit, ShallowNetRegressor.fit
+    ShallowNetClassifier.fit : The fit whose first gradient this checks.
+    ShallowNetRegressor.fit : The same for the regressor.
 
     Notes
     -----
@@ -67,8 +68,8 @@ def check_gradients(estimator: BaseShallowNet, X: MatrixLike, y: ArrayLike,
     gradient) has a numerical derivative dominated by rounding
     (``~1e-16 J / eps``), which would make a componentwise ratio large while
     backpropagation is exact. Central differences are wrong across a kink:
-    with relu-family activations, a row of X that is all zeros puts every unit
-    exactly at ``z = b1 = 0`` (biases start at zero), so leave such rows out.
+    with relu-family activations, a unit whose ``z`` lies within ``epsilon``
+    of 0 on some row gets a numerical derivative from both sides of it.
     The cost is two objective evaluations per parameter, so keep the network
     and X small.
 

@@ -1,5 +1,8 @@
 """ShallowNetRegressor: linear outputs with squared error, or exp outputs with Poisson loss."""
 
+# annotations stay names in help() and signatures (MatrixLike, not its expansion)
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -8,6 +11,7 @@ from sklearn.base import RegressorMixin
 
 from . import _check_params as check
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
+from ._docstrings import fill
 from ._targets import REGRESSION_LOSSES, encode_numbers
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
@@ -17,6 +21,7 @@ _MATCHED_OUTPUT = {"squared_error": "identity", "poisson": "exp"}
 _OUTPUT_NAMES = {"auto": None, "linear": "identity", "identity": "identity", "exp": "exp"}
 
 
+@fill
 class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
     """A one-hidden-layer neural network regressor on a vectorised NumPy core.
 
@@ -25,22 +30,15 @@ class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
 
     Parameters
     ----------
-    n_hidden : int, default=100
-        Units in the hidden layer.
-    hidden_activation : str or (callable, callable), default='relu'
-        As for :class:`ShallowNetClassifier`.
-    leaky_slope : float, default=0.01
+    [network parameters]
     output_activation : {'auto', 'linear', 'exp'}, default='auto'
-        ``'auto'`` picks the output matched to ``loss``: linear for squared
+        The output layer. ``'auto'`` picks the output matched to ``loss``: linear for squared
         error, exp for Poisson; the other pairing is refused (its delta is not
         ``A2 - Y``).
     loss : {'squared_error', 'poisson'}, default='squared_error'
-        ``'poisson'`` needs non-negative y.
-    solver, alpha, batch_size, learning_rate, learning_rate_init, power_t, max_iter, \
-shuffle, random_state, tol, verbose, warm_start, momentum, nesterovs_momentum, \
-early_stopping, validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, \
-max_fun, dtype
-        As for :class:`ShallowNetClassifier`; early stopping scores with R^2.
+        Half the squared error, or half the Poisson deviance (for counts and
+        other non-negative y, predicted as ``exp(Z2)``).
+    [training parameters]
 
     Attributes
     ----------
@@ -62,8 +60,9 @@ max_fun, dtype
 
     See Also
     --------
-    ShallowNetClassifier : the same network for classification.
-    sklearn.neural_network.MLPRegressor : scikit-learn's multi-layer perceptron.
+    ShallowNetClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : Scikit-learn's multi-layer perceptron.
+    sklearn.linear_model.Ridge : What ``hidden_activation='identity'`` reduces to.
 
     Examples
     --------
@@ -134,18 +133,21 @@ max_fun, dtype
 
     @stochastic_only
     def partial_fit(self, X: MatrixLike, y: ArrayLike,
-                    sample_weight: ArrayLike | float | None = None) -> "Self":
+                    sample_weight: ArrayLike | float | None = None) -> Self:
         """Run one epoch of the stochastic solver on X and y.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets.
         sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples; None gives every sample weight 1.
 
         Returns
         -------
         self : object
+            The estimator, one epoch further on.
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
@@ -163,6 +165,7 @@ max_fun, dtype
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predictions, 1-D where the fitted y was.
         """
         Z2 = self._logits(X)
         prediction = self._loss.predict(Z2)

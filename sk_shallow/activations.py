@@ -21,6 +21,9 @@ array([0.  , 0.25, 0.  ])
 array([0., 1., 1.])
 """
 
+import difflib
+import inspect
+
 import numpy as np
 from scipy.special import expit, log_expit, logsumexp
 
@@ -298,6 +301,7 @@ def resolve(name):
     Returns
     -------
     canonical : str
+        The name in ``ACTIVATIONS`` it stands for.
 
     Examples
     --------
@@ -318,8 +322,45 @@ def resolve(name):
             f"{accepted}."
         )
     if canonical not in ACTIVATIONS:
+        close = difflib.get_close_matches(name.lower(), accepted, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
-            f"hidden_activation={name!r} is not a known activation; use one of "
+            f"hidden_activation={name!r} is not a known activation{hint}; use one of "
             f"{accepted} or a pair (g, g_grad) of callables."
         )
     return canonical
+
+
+# Every activation and derivative above takes the same few arguments: their
+# descriptions are written once here and added to each docstring that has no
+# Parameters section of its own, so that help() shows them in full.
+_ARGUMENTS = {
+    "Z": "Z : ndarray of shape (n_samples, n_units)\n    The pre-activations ``Z = X W + b``.",
+    "A": "A : ndarray of shape (n_samples, n_units) or None\n"
+         "    ``g(Z)``, for the derivatives read off the activation (tanh's\n"
+         "    ``1 - a^2``, the sigmoid's ``a(1 - a)``); None where only Z is used.",
+    "dA": "dA : ndarray of shape (n_samples, n_units)\n    The gradient of the loss with "
+          "respect to the activations.",
+    "slope": "slope : float or ndarray of shape (n_units,)\n    The slope for ``z < 0``.",
+    "out": "out : ndarray of the shape and dtype of Z, default=None\n    Where to write the "
+           "result; a new array when None.",
+}
+
+
+def _document_arguments(function):
+    if "Parameters\n" in function.__doc__:
+        return
+    names = [n for n in inspect.signature(function).parameters if n in _ARGUMENTS]
+    shape = "shape (n_units,)" if function is prelu_slope_grad else "the shape of Z"
+    lines = ["Parameters", "----------", *(_ARGUMENTS[n] for n in names), "",
+             "Returns", "-------", f"ndarray of {shape}", "    In the dtype of Z."]
+    sections = "".join(f"    {line}\n" if line else "\n" for line in "\n".join(lines).split("\n"))
+    doc = function.__doc__.rstrip() + "\n"
+    # numpydoc's order: Parameters and Returns come before Notes and Examples
+    at = min([doc.find(f"\n    {name}\n    ---") for name in ("Notes", "Examples")
+              if f"\n    {name}\n    ---" in doc], default=len(doc))
+    function.__doc__ = f"{doc[:at].rstrip()}\n\n{sections}{doc[at:]}"
+
+
+for _function in [f for f in map(globals().get, __all__) if callable(f)]:
+    _document_arguments(_function)

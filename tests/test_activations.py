@@ -57,6 +57,19 @@ def test_unknown_name_lists_accepted():
         act.resolve("softplus")
 
 
+@pytest.mark.parametrize("typo, meant", [("tahn", "tanh"), ("Relu", "relu"),
+                                         ("leakyrelu", "leaky_relu"), ("sigmiod", "sigmoid")])
+def test_a_misspelt_name_gets_a_did_you_mean(typo, meant):
+    with pytest.raises(ValueError, match=rf"not a known activation \(did you mean '{meant}'\?\)"):
+        act.resolve(typo)
+
+
+def test_no_suggestion_for_a_name_like_none():
+    with pytest.raises(ValueError) as info:
+        act.resolve("softplus")
+    assert "did you mean" not in str(info.value)
+
+
 def _forward(name, Z):
     g, _ = act.ACTIVATIONS[name]
     return g(Z)

@@ -16,13 +16,15 @@ LAYERS = {
     "_optimizers": 0, "_solvers": 0,
     # 1, what the estimators share: parameter checks, targets, reports, fitted state
     "_check_params": 1, "_targets": 1, "_fit_report": 1, "_fitted": 1, "_callbacks": 1,
+    "_docstrings": 1,
     # 2, the estimator base; 3, the estimators; 4, tools built on them
     "_base": 2,
     "_classifier": 3, "_regressor": 3,
     "_gradcheck": 4, "onnx": 4,
 }
 CORE = [name for name, layer in LAYERS.items() if layer == 0]
-ALLOWED_ROOTS = {"numpy", "scipy", "typing", "dataclasses", "functools", "math", "numbers"}
+ALLOWED_ROOTS = {"numpy", "scipy", "typing", "dataclasses", "functools", "math", "numbers",
+                 "difflib", "inspect"}
 
 
 def imports(path):
