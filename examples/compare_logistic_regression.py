@@ -25,11 +25,15 @@ into ``--out DIR``.
 
 # %%
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit('This example needs matplotlib: pip install ".[examples]" (from the project folder)')
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

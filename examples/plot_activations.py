@@ -18,9 +18,13 @@ Run ``python examples/plot_activations.py [--out DIR]``; writes ``activations.pn
 
 # %%
 import argparse
+import sys
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit('This example needs matplotlib: pip install ".[examples]" (from the project folder)')
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

@@ -22,11 +22,15 @@ Run ``python examples/plot_dead_units.py [--out DIR]``; writes ``dead_units.png`
 
 # %%
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit('This example needs matplotlib: pip install ".[examples]" (from the project folder)')
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

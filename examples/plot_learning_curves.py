@@ -20,11 +20,15 @@ Run ``python examples/plot_learning_curves.py [--out DIR]``; writes ``learning_c
 
 # %%
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit('This example needs matplotlib: pip install ".[examples]" (from the project folder)')
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

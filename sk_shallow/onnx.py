@@ -74,7 +74,8 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "sk_shallow.onnx needs skl2onnx and onnx; install them with "
-        "pip install 'sk-shallow[onnx]' (onnxruntime runs the exported model)."
+        'pip install ".[onnx]" from the sk-shallow project folder (onnxruntime runs the '
+        "exported model)."
     ) from exc
 
 from ._classifier import ShallowNetClassifier
