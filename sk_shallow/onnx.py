@@ -5,7 +5,7 @@ converter) for :class:`~sk_shallow.ShallowNetClassifier` and
 :class:`~sk_shallow.ShallowNetRegressor` with skl2onnx's
 ``update_registered_converter``; after that ``skl2onnx.to_onnx(est, X[:1])``
 converts a fitted network on its own or inside a ``Pipeline``. It needs the
-``onnx`` extra (``pip install "sk-shallow[onnx]"``); ``import sk_shallow``
+``onnx`` extra (``pip install ".[onnx]"`` from the project folder); ``import sk_shallow``
 never imports skl2onnx.
 
 The graph is the forward pass of ``predict``::

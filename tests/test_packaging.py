@@ -98,8 +98,8 @@ def test_onnx_without_the_extra_says_what_to_install(missing, tmp_path):
     assert "sk-shallow[onnx]" not in proc.stderr
 
 
-def test_readme_installs_extras_from_the_project_folder():
-    readme = (ROOT / "README.md").read_text()
-    assert not re.search(r"pip install \S*sk-shallow\[", readme)
+def test_docs_install_extras_from_the_project_folder():
+    docs = (ROOT / "README.md").read_text() + (ROOT / "docs" / "guide.md").read_text()
+    assert not re.search(r"pip install \S*sk-shallow\[", docs)
     for extra in ("examples", "onnx", "progress", "distributed"):
-        assert f'pip install ".[{extra}]"' in readme
+        assert f'pip install ".[{extra}]"' in docs

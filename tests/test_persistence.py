@@ -1,6 +1,6 @@
 """Persistence (pickle, joblib, skops.io), version checks on load, and concurrent use.
 
-skops.io loads only the types the caller trusts; the README's hardening section
+skops.io loads only the types the caller trusts; the guide's hardening section (docs/guide.md)
 lists sk_shallow's own types, and ``TRUSTED_TYPES`` below is checked against it.
 """
 
@@ -34,7 +34,7 @@ TRUSTED_TYPES = [
     "sk_shallow._optimizers.Adam",
     "sk_shallow._solvers.History",
 ]
-README = Path(__file__).resolve().parents[1] / "README.md"
+GUIDE = Path(__file__).resolve().parents[1] / "docs" / "guide.md"
 
 
 def _data(task, n_samples=60, n_features=4, seed=0):
@@ -169,8 +169,8 @@ def test_skops_flags_a_custom_activation_as_untrusted_code():
     _assert_same_model(est, loaded, X)
 
 
-def test_readme_lists_exactly_the_trusted_types():
-    text = README.read_text()
+def test_guide_lists_exactly_the_trusted_types():
+    text = GUIDE.read_text()
     section = text.split("<!-- BEGIN hardening -->")[1].split("<!-- END hardening -->")[0]
     listed = set(re.findall(r"^- `(sk_shallow\.[\w.]+)`$", section, flags=re.MULTILINE))
     assert listed == set(TRUSTED_TYPES)
