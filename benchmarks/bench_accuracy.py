@@ -256,7 +256,7 @@ def main(argv=None):
         print("# Accuracy of the defaults (issue 9)")
         print()
         print(f"Command: `python {' '.join(sys.argv)}`  ")
-        print(f"Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC}  ")
+        print(f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}  ")
         print(f"Python {platform.python_version()}, numpy {np.__version__}, "
               f"scikit-learn {sklearn.__version__}, sk_shallow {sk_shallow.__version__}  ")
         print(f"Thread pools: {blas}  ")

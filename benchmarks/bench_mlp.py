@@ -617,7 +617,7 @@ def main(argv=None):
 
     blas = next((v["blas"] for v in rounds[0].values() if "blas" in v), [])
     print(f"# sk_shallow benchmark ({'quick' if args.quick else 'full'} protocol)")
-    print(f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; "
+    print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; "
           f"{runs} paired round(s); {time.time() - started:.0f} s")
     print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
           f"{os.cpu_count()} cores; 1 BLAS thread per child")

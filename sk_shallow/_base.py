@@ -50,7 +50,7 @@ _FAST_PATH_MAX_ROWS = 2048
 # Type hints of the public API: X is array-like or a scipy sparse matrix/array.
 MatrixLike = ArrayLike | sp.spmatrix | sp.sparray
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
-    from typing_extensions import Self
+    from typing import Self
 
 
 def _validate_numeric(what, estimator, *args, **kwargs):

@@ -16,7 +16,7 @@ from ._targets import FittedLabels, class_weighted, encode_labels, indices_from_
 from .activations import log_logistic, log_softmax, softmax
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
-    from typing_extensions import Self
+    from typing import Self
 
 _OUTPUTS = {"auto": "auto", "sigmoid": "logistic", "logistic": "logistic", "softmax": "softmax"}
 

@@ -15,7 +15,7 @@ from ._docstrings import fill
 from ._targets import REGRESSION_LOSSES, encode_numbers
 
 if TYPE_CHECKING:  # typing.Self needs Python 3.11
-    from typing_extensions import Self
+    from typing import Self
 
 _MATCHED_OUTPUT = {"squared_error": "identity", "poisson": "exp"}
 _OUTPUT_NAMES = {"auto": None, "linear": "identity", "identity": "identity", "exp": "exp"}
