@@ -295,9 +295,9 @@ def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work
     # The lecture's backward pass, its 1/m (m = sum(sw)) folded into dZ2, the
     # smallest array: dZ2 = (A2 - Y) sw / m. Buffers are the workspace's, so
     # that no step allocates, and dA1 takes A1's once dW2 has used it (one
-    # hidden-sized buffer less in cache: float32 epochs ran 5-9 % slower without);
-    # the sums over samples are products with a row of ones, which BLAS does in
-    # a third of np.sum's time on a batch (measured).
+    # hidden-sized buffer less to keep in cache); the sums over samples are
+    # products with a row of ones, which BLAS does in a third of np.sum's time
+    # on a batch (measured).
     dZ2 *= 1.0 / sw_sum if sw is None else (sw / sw_sum)[:, None]
     np.matmul(A1.T, dZ2, out=grad.W2)                # dW2 = A1^T dZ2
     np.matmul(ones, dZ2, out=grad.b2)                # db2 = sum over samples of dZ2
