@@ -56,7 +56,9 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         Training samples seen.
     loss_ : float
     loss_curve_ : list of float
-        One entry per epoch (per iteration for lbfgs).
+        One entry per epoch (per iteration for lbfgs). For sgd and adam, as in
+        MLP, each sample's ``-log p`` counts at most ``-log(eps)`` (36 in
+        float64), and the no-improvement stop is judged on this curve.
     best_loss_ : float or None
     validation_scores_ : list of float or None
     validation_loss_curve_ : list of float or None

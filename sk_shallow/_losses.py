@@ -17,6 +17,13 @@ exp                       Poisson deviance/2  ``e^z - y z + y log y - y``
 None of them forms a probability and takes its log, so none needs clipping:
 they stay finite for logits of any magnitude. Targets are an integer class
 index vector for softmax (no one-hot matrix) and a float matrix otherwise.
+
+``capped_loss()`` gives a log loss whose *value* counts each sample's ``-log p`` as at
+most ``-log(eps)`` (36 in float64), which is the loss scikit-learn's MLP reports,
+since it clips probabilities to ``[eps, 1 - eps]``. Its delta stays the exact
+gradient. The mini-batch solvers judge the stop on that value, so that a few
+saturated, confidently wrong samples (unscaled inputs) do not make the loss jump
+and end training epochs before MLP would.
 """
 
 import numpy as np
@@ -30,13 +37,30 @@ def _weighted_mean(per_sample, sw, sw_sum):
     return float(total) / sw_sum
 
 
+def _cap(per_sample, capped, dtype):
+    # dtype is the logits': float32 logits give float32 probabilities in MLP
+    if capped:
+        np.minimum(per_sample, -np.log(np.finfo(dtype).eps), out=per_sample)
+    return per_sample
+
+
+class _Loss:
+    capped = False  # the log losses' reported value only; the regression losses ignore it
+
+    def capped_loss(self):
+        """This loss, reporting each sample's ``-log p`` as at most ``-log(eps)``."""
+        loss = type(self)()
+        loss.capped = True
+        return loss
+
+
 def _exp_ceiling(dtype):
     # e^z is capped a factor e^30 below the largest finite float instead of
     # overflowing, which leaves room to sum ~1e13 such terms into a loss
     return np.log(np.finfo(dtype).max) - 30.0
 
 
-class BinaryLogLoss:
+class BinaryLogLoss(_Loss):
     """Sigmoid outputs with log loss, one column per label (binary or multilabel)."""
 
     output = "logistic"
@@ -45,7 +69,7 @@ class BinaryLogLoss:
         return expit(Z2)
 
     def loss(self, Z2, Y, sw, sw_sum):
-        per_sample = (np.logaddexp(0, Z2) - Y * Z2).sum(axis=1)
+        per_sample = _cap(np.logaddexp(0, Z2) - Y * Z2, self.capped, Z2.dtype).sum(axis=1)
         return _weighted_mean(per_sample, sw, sw_sum)
 
     def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2):
@@ -56,7 +80,7 @@ class BinaryLogLoss:
         return value
 
 
-class CrossEntropy:
+class CrossEntropy(_Loss):
     """Softmax outputs with multinomial cross-entropy; targets are class indices."""
 
     output = "softmax"
@@ -66,7 +90,7 @@ class CrossEntropy:
 
     def loss(self, Z2, y, sw, sw_sum):
         rows = np.arange(Z2.shape[0])
-        per_sample = logsumexp(Z2, axis=1) - Z2[rows, y]
+        per_sample = _cap(logsumexp(Z2, axis=1) - Z2[rows, y], self.capped, Z2.dtype)
         return _weighted_mean(per_sample, sw, sw_sum)
 
     def loss_and_delta(self, Z2, y, sw, sw_sum, dZ2):
@@ -92,12 +116,13 @@ class CrossEntropy:
         np.exp(dZ2, out=dZ2)
         normaliser = dZ2 @ np.ones(n_classes, dtype=dZ2.dtype)
         per_sample = np.log(normaliser) + shift - true_logit  # logsumexp(z) - z_y
+        _cap(per_sample, self.capped, Z2.dtype)
         dZ2 /= normaliser[:, None]
         dZ2.reshape(-1)[true_at] -= 1
         return _weighted_mean(per_sample, sw, sw_sum)
 
 
-class SquaredError:
+class SquaredError(_Loss):
     """Identity outputs with half the squared error summed over the outputs."""
 
     output = "identity"
@@ -117,7 +142,7 @@ class SquaredError:
         return _weighted_mean(per_sample, sw, sw_sum)
 
 
-class PoissonLoss:
+class PoissonLoss(_Loss):
     """Exponential outputs (log link) with half the Poisson deviance."""
 
     output = "exp"

@@ -97,6 +97,10 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     n_samples = X.shape[0]
     dtype = params.flat.dtype
     dense = isinstance(X, np.ndarray)
+    # The epoch loss MLP reports and stops on: a sample's -log p counts at most
+    # -log(eps); the gradient is unchanged. On unscaled inputs the exact loss of
+    # a few saturated, wrong samples jumps by hundreds and ends training early.
+    loss = loss.capped_loss()
     work = Workspace(layout, batch_size, dtype)
     grad = layout.empty(dtype)
     if shuffle:

@@ -126,3 +126,29 @@ def test_float32_logits_keep_float32(name, rng):
     loss.loss_and_delta(Z, target, sw.astype(np.float32), float(sw.sum()), dZ2)
     assert dZ2.dtype == np.float32
     assert loss.predict(Z).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("name", ["log_loss", "cross_entropy"])
+def test_capped_log_loss_is_mlps_loss_on_probabilities_clipped_at_eps(name, dtype, rng):
+    # MLP clips p to [eps, 1 - eps] before the log: each -log p counts at most -log(eps)
+    loss, target, Z, sw = make_case(name, rng)
+    Z = (Z * 60).astype(dtype)  # logits of +-100 and more: several p below eps
+    eps = np.finfo(dtype).eps
+    if name == "log_loss":
+        P = np.clip(expit(Z.astype(np.float64)), eps, 1 - eps)
+        per_sample = -(target * np.log(P) + (1 - target) * np.log(1 - P)).sum(axis=1)
+    else:
+        shifted = Z.astype(np.float64) - Z.max(axis=1, keepdims=True)
+        P = np.clip(np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True), eps, 1 - eps)
+        per_sample = -np.log(P[np.arange(len(target)), target])
+    clipped = np.average(per_sample, weights=sw)
+    capped = loss.capped_loss()
+    assert capped.loss(Z, target, sw, sw.sum()) == pytest.approx(clipped, rel=1e-5)
+    assert loss.loss(Z, target, sw, sw.sum()) > clipped * 1.5  # the cap did bite
+
+    exact_delta, capped_delta = np.empty_like(Z), np.empty_like(Z)
+    value = capped.loss_and_delta(Z, target, sw, sw.sum(), capped_delta)
+    loss.loss_and_delta(Z, target, sw, sw.sum(), exact_delta)
+    assert value == pytest.approx(clipped, rel=1e-5)
+    np.testing.assert_array_equal(capped_delta, exact_delta)  # the gradient is not capped

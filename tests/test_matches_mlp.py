@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification, make_regression
+from sklearn.datasets import load_wine, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
@@ -117,3 +117,16 @@ def test_a_loss_that_only_grows_is_reported():
     assert any("stayed above its best" in m for m in messages), messages
     assert all(w.filename == __file__ for w in record
                if issubclass(w.category, ConvergenceWarning))
+
+
+def test_saturated_outputs_stop_at_mlps_epoch():
+    # Raw wine (features up to 1680): some logits reach hundreds, and the exact
+    # loss of those samples makes the epoch loss jump. With random_state=26 the
+    # exact loss stops the fit at epoch 18; MLP's loss, and ours, counts each
+    # -log p as at most -log(eps) and trains all 200 epochs.
+    X, y = load_wine(return_X_y=True)
+    ours, theirs = _fit_both(ShallowNetClassifier(random_state=26),
+                             MLPClassifier(random_state=26), X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 200
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=0, atol=1e-6)
+    assert ours.score(X, y) == theirs.score(X, y)
