@@ -28,6 +28,7 @@ from sklearn.utils.validation import validate_data
 from . import _check_params as check
 from . import _fit_report as report
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
+from ._docstrings import fill
 from ._fitted import FittedNetwork
 from ._network import (
     Hidden,
@@ -115,6 +116,7 @@ class FitSetup:
     hidden: Hidden
 
 
+@fill
 class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
     """Shared machinery of ``ShallowNetClassifier`` and ``ShallowNetRegressor``."""
 
@@ -320,12 +322,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
     def hidden_activations(self, X: MatrixLike) -> NDArray[np.floating]:
         """The hidden layer's output ``A1 = g(X W1 + b1)``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         A1 : ndarray of shape (n_samples, n_hidden)
             In the fitted dtype.
         """

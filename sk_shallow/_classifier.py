@@ -192,12 +192,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     def decision_function(self, X: MatrixLike) -> NDArray[np.floating]:
         """The logits ``Z2 = A1 W2 + b2``.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         scores : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             One column per output; a 1-D array for binary targets, positive
             for the second class.
@@ -208,12 +203,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     def predict(self, X: MatrixLike) -> np.ndarray:
         """Predict class labels (an indicator matrix for multilabel targets).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             The predicted labels, from ``classes_``.
         """
@@ -227,12 +217,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     def predict_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Class probabilities; rows sum to 1 except for multilabel targets.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         proba : ndarray of shape (n_samples, n_classes)
             The probability of each class, columns in the order of ``classes_``.
         """
@@ -254,12 +239,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     def predict_log_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Log of ``predict_proba``, computed from the logits: finite for every finite input.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         log_proba : ndarray of shape (n_samples, n_classes)
             The log-probability of each class, columns in the order of ``classes_``.
         """

@@ -1,8 +1,9 @@
 """The parameter descriptions both estimators share, written once.
 
-A class docstring names a block on a line of its own, ``[network parameters]``
-or ``[training parameters]``; ``fill`` puts the block there, so that ``help()``
-and the API reference show every parameter of each estimator in full.
+A docstring names a block on a line of its own: ``[network parameters]`` or
+``[training parameters]`` in a class's, ``[X, then Returns]`` in a prediction
+method's. ``fill`` puts the block there, so that ``help()`` and the API
+reference show every parameter in full.
 """
 
 NETWORK_PARAMETERS = """\
@@ -77,14 +78,25 @@ dtype : {None, 'float32', 'float64'}, default=None
     computes in float64. ``'float32'`` computes, stores and predicts in
     float32 whatever X is."""
 
+# The input of every method that maps samples to outputs, and the heading of
+# what it returns
+PREDICT_INPUT = """\
+Parameters
+----------
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The samples, with the features seen in fit.
+
+Returns
+-------"""
+
 _BLOCKS = {"[network parameters]": NETWORK_PARAMETERS,
-           "[training parameters]": TRAINING_PARAMETERS}
+           "[training parameters]": TRAINING_PARAMETERS,
+           "[X, then Returns]": PREDICT_INPUT}
 
 
-def fill(cls):
-    """Class decorator: replace each block's marker line in ``cls.__doc__`` with the block."""
+def _filled(doc):
     lines = []
-    for line in cls.__doc__.splitlines():
+    for line in doc.splitlines():
         marker = line.strip()
         if marker in _BLOCKS:
             indent = line[: len(line) - len(line.lstrip())]
@@ -92,5 +104,17 @@ def fill(cls):
                          for text in _BLOCKS[marker].splitlines())
         else:
             lines.append(line)
-    cls.__doc__ = "\n".join(lines)
+    return "\n".join(lines)
+
+
+def fill(cls):
+    """Class decorator: put each block in place of its marker line.
+
+    The class's docstring is filled, and those of the functions it defines.
+    """
+    if cls.__doc__:
+        cls.__doc__ = _filled(cls.__doc__)
+    for member in vars(cls).values():
+        if callable(member) and member.__doc__:
+            member.__doc__ = _filled(member.__doc__)
     return cls

@@ -15,6 +15,23 @@ from . import _version
 from ._network import Layout, make_hidden
 
 
+def _layer_pair(name, first, second, doc):
+    """A property ``[first, second]`` of views into the parameters, and its setter."""
+
+    def get(self):
+        if not self.__sklearn_is_fitted__():
+            raise AttributeError(name)
+        params = self._params()
+        return [getattr(params, first), getattr(params, second)]
+
+    def put(self, value):
+        params = self._params()
+        getattr(params, first)[...] = value[0]
+        getattr(params, second)[...] = value[1]
+
+    return property(get, put, doc=doc)
+
+
 class FittedNetwork:
     """Mixin of ``BaseShallowNet``: fitted-state access and versioned pickling."""
 
@@ -69,33 +86,11 @@ class FittedNetwork:
                 "appropriate arguments before using this estimator."
             )
 
-    @property
-    def coefs_(self):
-        """``[W1 (n_features, n_hidden), W2 (n_hidden, n_outputs)]``, views of the weights."""
-        if not self.__sklearn_is_fitted__():
-            raise AttributeError("coefs_")
-        p = self._params()
-        return [p.W1, p.W2]
-
-    @coefs_.setter
-    def coefs_(self, value):
-        p = self._params()
-        p.W1[...] = value[0]
-        p.W2[...] = value[1]
-
-    @property
-    def intercepts_(self):
-        """``[b1 (n_hidden,), b2 (n_outputs,)]``, views of the biases."""
-        if not self.__sklearn_is_fitted__():
-            raise AttributeError("intercepts_")
-        p = self._params()
-        return [p.b1, p.b2]
-
-    @intercepts_.setter
-    def intercepts_(self, value):
-        p = self._params()
-        p.b1[...] = value[0]
-        p.b2[...] = value[1]
+    coefs_ = _layer_pair("coefs_", "W1", "W2",
+                         "``[W1 (n_features, n_hidden), W2 (n_hidden, n_outputs)]``, "
+                         "views of the weights.")
+    intercepts_ = _layer_pair("intercepts_", "b1", "b2",
+                              "``[b1 (n_hidden,), b2 (n_outputs,)]``, views of the biases.")
 
     @property
     def prelu_slopes_(self):

@@ -158,12 +158,7 @@ class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
+        [X, then Returns]
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predictions, 1-D where the fitted y was.
         """

@@ -62,6 +62,12 @@ def _empty_like(Z, out):
     return np.empty_like(Z) if out is None else out
 
 
+def _constant(Z, value, out):
+    out = _empty_like(Z, out)
+    out.fill(value)
+    return out
+
+
 def identity(Z, out=None):
     """``g(z) = z``: a hidden layer of these makes the whole network linear."""
     out = _empty_like(Z, out)
@@ -71,9 +77,7 @@ def identity(Z, out=None):
 
 def identity_grad(Z, A, out=None):
     """``g'(z) = 1``."""
-    out = _empty_like(Z, out)
-    out.fill(1)
-    return out
+    return _constant(Z, 1, out)
 
 
 def logistic(Z, out=None):
@@ -130,17 +134,12 @@ def _copy_into(Z, out):
 
 def leaky_relu(Z, slope=0.01, out=None):
     """``g(z) = max(slope * z, z)``: ``z`` for ``z >= 0`` and ``slope * z`` below."""
-    out = _copy_into(Z, out)
-    np.multiply(out, np.asarray(slope, dtype=out.dtype), out=out, where=out < 0)
-    return out
+    return prelu(Z, slope, out)  # a prelu whose slope is fixed and shared by every unit
 
 
 def leaky_relu_grad(Z, A, slope=0.01, out=None):
     """``g'(z) = slope`` for ``z < 0`` and ``1`` for ``z >= 0`` (the course's ``g'(0) = 1``)."""
-    out = _empty_like(Z, out)
-    out.fill(1)
-    np.copyto(out, np.asarray(slope, dtype=Z.dtype), where=Z < 0)
-    return out
+    return prelu_grad(Z, A, slope, out)
 
 
 def prelu(Z, slope=0.25, out=None):
@@ -156,8 +155,7 @@ def prelu(Z, slope=0.25, out=None):
 
 def prelu_grad(Z, A, slope=0.25, out=None):
     """``g'(z) = 1`` for ``z >= 0`` and ``slope_j`` below."""
-    out = _empty_like(Z, out)
-    out.fill(1)
+    out = _constant(Z, 1, out)
     np.copyto(out, np.broadcast_to(np.asarray(slope, dtype=Z.dtype), Z.shape), where=Z < 0)
     return out
 
@@ -215,9 +213,7 @@ def step(Z, out=None):
 
 def step_grad(Z, A, out=None):
     """``g'(z) = 0`` everywhere it exists: why gradient descent cannot train a step unit."""
-    out = _empty_like(Z, out)
-    out.fill(0)
-    return out
+    return _constant(Z, 0, out)
 
 
 def softmax(Z, out=None):
