@@ -1,4 +1,4 @@
-"""Are the default sk_shallow estimators at least as good as scikit-learn's defaults? (issue 9)
+"""Are the default sk_shallow estimators at least as good as scikit-learn's defaults?
 
 Run from the repository root::
 
@@ -253,7 +253,7 @@ def main(argv=None):
     with threadpool_limits(1):
         blas = ", ".join(f"{p['internal_api']} {p.get('version')} ({p['num_threads']} thread)"
                          for p in threadpool_info())
-        print("# Accuracy of the defaults (issue 9)")
+        print("# Accuracy of the defaults")
         print()
         print(f"Command: `python {' '.join(sys.argv)}`  ")
         print(f"Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M UTC}  ")

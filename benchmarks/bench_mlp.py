@@ -6,8 +6,8 @@ Run from the repository root::
     python benchmarks/bench_mlp.py --quick    # smoke run on small data (~15 s)
     python benchmarks/bench_mlp.py --runs 7 --only sk-adam-f64,mlp-adam-f64
 
-Protocol (issue 3)
-------------------
+Protocol
+--------
 Classification: ``make_classification(70000, 784, n_informative=50,
 n_classes=10, random_state=0)``, the first 60000 rows train, the last 10000
 are the holdout; a 784-100-10 relu network, adam, batch 200, learning rate
