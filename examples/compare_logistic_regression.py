@@ -1,4 +1,5 @@
 """LogisticRegression against a shallow net with a linear and with a non-linear hidden layer.
+==========================================================================================
 
 The lecture: "a neural network with a linear activation function ... is just
 logistic regression", and only a non-linear hidden layer buys anything more.

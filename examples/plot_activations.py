@@ -1,4 +1,5 @@
 """The lecture's activation table, drawn: each g(z) beside its derivative g'(z).
+=============================================================================
 
 Every curve comes from ``sk_shallow.activations``, the functions the network
 trains with; nothing is re-typed here. What to look for:

@@ -1,4 +1,5 @@
 """Dying ReLU: how many hidden units never activate, relu against leaky relu, as the step grows.
+=============================================================================================
 
 A network of 32 relu (or leaky relu) units learns the two-circles problem
 with Adam at learning rates from 0.001 to 3, five seeds each. After training

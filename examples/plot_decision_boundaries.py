@@ -1,4 +1,5 @@
 """Decision boundaries: LogisticRegression against a shallow net with each hidden activation.
+==========================================================================================
 
 Three planar problems no straight line separates (two moons, two circles,
 XOR), each split into a training and a test half. The first column is

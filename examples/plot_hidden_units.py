@@ -1,4 +1,5 @@
 """How many hidden units? The classic sweep on planar data: 1, 2, 3, 4, 5, 20, 50 tanh units.
+==========================================================================================
 
 The "flower" of the course's planar-data exercise: two classes wound into
 petals, which no straight line (and so no logistic regression) separates.

@@ -1,4 +1,5 @@
 """Learning curves: sigmoid, tanh, relu and leaky relu hidden layers, then adam, sgd and lbfgs.
+============================================================================================
 
 Four networks with 32 hidden units learn the digits data (8x8 images, 10
 classes) with the same data, the same seed and plain mini-batch gradient
