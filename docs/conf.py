@@ -27,14 +27,14 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 templates_path = ["_templates"]
-# gallery_helpers.py and check_build.py are not pages; images/ holds the README's PNGs
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
+exclude_patterns = ["_build", "_templates", "auto_examples/*.ipynb", "auto_examples/*.py"]
 
 # -- API reference ---------------------------------------------------------------------------
 autosummary_generate = True
 autodoc_typehints = "none"  # numpydoc's Parameters sections already give every type
-# Methods are documented on the class page by the autosummary class template
-# (_templates/autosummary/class.rst), not as numpydoc's extra member tables.
+# _templates/autosummary/ replaces autosummary's own templates: pages are titled by the
+# short name (the signature gives the module), and a class page documents its methods
+# itself rather than through numpydoc's member tables.
 numpydoc_show_class_members = False
 numpydoc_xref_param_type = False
 
@@ -78,5 +78,18 @@ def _shapes_as_literals(app, what, name, obj, options, lines):
     lines[:] = [re.sub(r"(?<![`\w])(\w+_)(?=,\))", r"``\1``", line) for line in lines]
 
 
+def _skip_scikit_learn_members(app, what, name, obj, skip, options):
+    """Leave the methods the estimators inherit from scikit-learn to its documentation.
+
+    ``get_params``, ``score``, ``set_fit_request``, ...: their docstrings link to labels
+    of scikit-learn's site (``metadata_routing``, ``accuracy_score``) that this one has
+    not; the class template names them instead.
+    """
+    if what == "class" and (getattr(obj, "__module__", None) or "").startswith("sklearn."):
+        return True
+    return None
+
+
 def setup(app):
     app.connect("autodoc-process-docstring", _shapes_as_literals)
+    app.connect("autodoc-skip-member", _skip_scikit_learn_members)

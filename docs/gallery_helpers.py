@@ -6,6 +6,7 @@ pickle, and a function defined in conf.py cannot be pickled (a warning, an
 error under ``-W``).
 """
 
+import os
 from pathlib import Path
 
 FIRST = ["quickstart.py", "compare_logistic_regression.py"]  # then the plot_*.py by name
@@ -19,8 +20,12 @@ def argv(gallery_conf, script_vars):
     pictures are the full runs the README shows.
     """
     args = ["--quick"]
-    if Path(script_vars["src_file"]).name != "quickstart.py":  # the only one without --out
-        args += ["--out", str(Path(gallery_conf["src_dir"]) / "_build" / "example-png")]
+    script = Path(script_vars["src_file"])
+    if script.name != "quickstart.py":  # the only one without --out
+        # relative to the script's folder, where sphinx-gallery runs it: the "wrote PATH"
+        # line on the page then names no folder of the machine that built it
+        out = Path(gallery_conf["src_dir"]) / "_build" / "example-png"
+        args += ["--out", os.path.relpath(out, script.parent)]
     return args
 
 
