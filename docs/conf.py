@@ -65,6 +65,7 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_show_sourcelink = False
+html_sidebars = {"guide": []}  # one page: the left navigation would be empty
 
 
 # -- Docstrings ------------------------------------------------------------------------------
