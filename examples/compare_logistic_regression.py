@@ -1,4 +1,5 @@
 """LogisticRegression against a shallow net with a linear and with a non-linear hidden layer.
+==========================================================================================
 
 The lecture: "a neural network with a linear activation function ... is just
 logistic regression", and only a non-linear hidden layer buys anything more.
@@ -54,7 +55,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_shallow import ShallowNetClassifier
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 MODELS = ["LogisticRegression", "net, identity", "net, tanh", "net, relu"]
 COLORS = ["#7f8c8d", "#bdc3c7", "#e67e22", "#2980b9"]
 
@@ -96,7 +98,8 @@ def make_model(name, max_iter):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",

@@ -1,4 +1,5 @@
 """The lecture's activation table, drawn: each g(z) beside its derivative g'(z).
+=============================================================================
 
 Every curve comes from ``sk_shallow.activations``, the functions the network
 trains with; nothing is re-typed here. What to look for:
@@ -32,7 +33,8 @@ import numpy as np
 
 from sk_shallow import activations as act
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 VANISHING = 0.05  # shade where g'(z) falls below this
 G_COLOR, GRAD_COLOR = "#1f5fa8", "#d1495b"
 BOX = {"boxstyle": "round,pad=0.3", "fc": "white", "ec": "0.8", "alpha": 0.9}  # note boxes
@@ -62,7 +64,8 @@ def kink(ax, at_one=1.0, below=0.0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",

@@ -1,4 +1,5 @@
 """Dying ReLU: how many hidden units never activate, relu against leaky relu, as the step grows.
+=============================================================================================
 
 A network of 32 relu (or leaky relu) units learns the two-circles problem
 with Adam at learning rates from 0.001 to 3, five seeds each. After training
@@ -42,7 +43,8 @@ from sklearn.preprocessing import StandardScaler
 from sk_shallow import ShallowNetClassifier
 from sk_shallow import activations as act
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 COLORS = {"relu": "#c0392b", "leaky_relu": "#2471a3"}
 N_HIDDEN = 32
 
@@ -66,7 +68,8 @@ def fit(name, lr, seed, X, y, epochs):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",

@@ -1,4 +1,5 @@
 """Decision boundaries: LogisticRegression against a shallow net with each hidden activation.
+==========================================================================================
 
 Three planar problems no straight line separates (two moons, two circles,
 XOR), each split into a training and a test half. The first column is
@@ -39,7 +40,8 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_shallow import ShallowNetClassifier
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 ACTIVATIONS = ["identity", "logistic", "tanh", "relu", "leaky_relu", "elu", "swish", "prelu"]
 CMAP = plt.get_cmap("RdBu")
 POINTS = ListedColormap(["#b2182b", "#2166ac"])
@@ -71,7 +73,8 @@ def model(name, max_iter):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",

@@ -1,4 +1,5 @@
 """How many hidden units? The classic sweep on planar data: 1, 2, 3, 4, 5, 20, 50 tanh units.
+==========================================================================================
 
 The "flower" of the course's planar-data exercise: two classes wound into
 petals, which no straight line (and so no logistic regression) separates.
@@ -35,7 +36,8 @@ from sklearn.model_selection import train_test_split
 
 from sk_shallow import ShallowNetClassifier
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 HIDDEN_SIZES = [1, 2, 3, 4, 5, 20, 50]
 CMAP = plt.get_cmap("RdBu")
 POINTS = ListedColormap(["#b2182b", "#2166ac"])
@@ -56,7 +58,8 @@ def make_flower(n_samples=400, petals=4, random_state=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",

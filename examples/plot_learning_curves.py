@@ -1,4 +1,5 @@
 """Learning curves: sigmoid, tanh, relu and leaky relu hidden layers, then adam, sgd and lbfgs.
+============================================================================================
 
 Four networks with 32 hidden units learn the digits data (8x8 images, 10
 classes) with the same data, the same seed and plain mini-batch gradient
@@ -40,7 +41,8 @@ from sklearn.preprocessing import StandardScaler
 from sk_shallow import ShallowNetClassifier
 from sk_shallow import activations as act
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "images"
+# sys.argv[0], not __file__: sphinx-gallery runs the script without __file__
+DEFAULT_OUT = Path(sys.argv[0]).resolve().parents[1] / "docs" / "images"
 COLORS = {"logistic": "#d1495b", "tanh": "#edae49", "relu": "#00798c",
           "leaky_relu": "#30638e", "adam": "#6a4c93", "sgd": "#1982c4", "lbfgs": "#8ac926"}
 N_HIDDEN = 32
@@ -57,7 +59,8 @@ def mean_derivative(net, X, name):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # __doc__ is "" when sphinx-gallery runs this file: partition, not splitlines()[0]
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"folder for the PNG (default: {DEFAULT_OUT})")
     parser.add_argument("--quick", action="store_true",
