@@ -164,24 +164,26 @@ def _into(out, A):
 
 def _matmul_into(A, B, out):
     if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
-        np.matmul(A, B, out=out)
-    else:  # sparse X, or X.T: scipy's ``@`` returns a new array
-        out[...] = A @ B
+        return np.matmul(A, B, out=out)
+    out[...] = A @ B  # sparse X, or X.T: scipy's ``@`` returns a new array
+    return out
 
 
-def forward(params, X, hidden, Z1, A1, Z2=None):
-    """The forward pass into the buffers given; returns ``(Z1, A1, Z2)``.
+def forward(params, X, hidden, Z1=None, A1=None, Z2=None, *, to_logits=True):
+    """The forward pass; returns ``(Z1, A1, Z2)``.
 
-    ``Z1, A1 (n_samples, n_hidden)`` may be one buffer (``g`` works in place)
-    when the backward pass will not need ``Z1``; with ``Z2 = None`` the pass
-    stops at the hidden layer.
+    Buffers given are written into; those left None are allocated, ``A1`` then
+    in ``Z1``'s (``g`` works in place), which suits every pass whose backward
+    will not need ``Z1``. With ``to_logits=False`` the pass stops at the hidden
+    layer and returns ``Z2 = None``.
     """
-    _matmul_into(X, params.W1, Z1)
+    Z1 = X @ params.W1 if Z1 is None else _matmul_into(X, params.W1, Z1)
     Z1 += params.b1
-    hidden.g(Z1, out=A1)
-    if Z2 is not None:
-        np.matmul(A1, params.W2, out=Z2)
-        Z2 += params.b2
+    A1 = hidden.g(Z1, out=Z1 if A1 is None else A1)
+    if not to_logits:
+        return Z1, A1, None
+    Z2 = A1 @ params.W2 if Z2 is None else np.matmul(A1, params.W2, out=Z2)
+    Z2 += params.b2
     return Z1, A1, Z2
 
 
@@ -198,11 +200,10 @@ def logits(params, X, hidden):
     the memory, and bias and activation passes over cached data.
     """
     n_samples, n_hidden = X.shape[0], params.W1.shape[1]
+    if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
+        return forward(params, X, hidden)[2]
     dtype = np.result_type(X.dtype, params.W1.dtype)
     Z2 = np.empty((n_samples, params.W2.shape[1]), dtype=dtype)
-    if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
-        H1 = np.empty((n_samples, n_hidden), dtype=dtype)
-        return forward(params, X, hidden, H1, H1, Z2)[2]
     buffer = np.empty((FORWARD_BLOCK_ROWS, n_hidden), dtype=dtype)
     for start in range(0, n_samples, FORWARD_BLOCK_ROWS):
         stop = min(start + FORWARD_BLOCK_ROWS, n_samples)
@@ -213,9 +214,7 @@ def logits(params, X, hidden):
 
 def hidden_layer(params, X, hidden):
     """``A1 = g(X @ W1 + b1)``, shape ``(n_samples, n_hidden)``."""
-    dtype = np.result_type(X.dtype, params.W1.dtype)
-    A1 = np.empty((X.shape[0], params.W1.shape[1]), dtype=dtype)
-    return forward(params, X, hidden, A1, A1)[1]
+    return forward(params, X, hidden, to_logits=False)[1]
 
 
 def finite_logits(params, X, hidden):
