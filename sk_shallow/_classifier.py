@@ -62,6 +62,8 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     best_loss_ : float or None
     validation_scores_ : list of float or None
     validation_loss_curve_ : list of float or None
+        The held-out loss per epoch with ``early_stopping``, capped as
+        ``loss_curve_`` is.
     best_validation_score_ : float or None
     n_outputs_ : int
     n_layers_ : int
