@@ -37,11 +37,9 @@ def _weighted_mean(per_sample, sw, sw_sum):
     return float(total) / sw_sum
 
 
-def _cap(per_sample, capped, dtype):
-    # dtype is the logits': float32 logits give float32 probabilities in MLP
-    if capped:
-        np.minimum(per_sample, -np.log(np.finfo(dtype).eps), out=per_sample)
-    return per_sample
+# -log(eps) per dtype: MLP's largest -log p, its probabilities clipped at eps
+_LARGEST_MINUS_LOG_P = {np.dtype(dt): -float(np.log(np.finfo(dt).eps))
+                        for dt in (np.float32, np.float64)}
 
 
 class _Loss:
@@ -52,6 +50,12 @@ class _Loss:
         loss = type(self)()
         loss.capped = True
         return loss
+
+    def _cap(self, per_sample, dtype):
+        # dtype is the logits': float32 logits give float32 probabilities in MLP
+        if self.capped:
+            np.minimum(per_sample, _LARGEST_MINUS_LOG_P[np.dtype(dtype)], out=per_sample)
+        return per_sample
 
 
 def _exp_ceiling(dtype):
@@ -69,7 +73,7 @@ class BinaryLogLoss(_Loss):
         return expit(Z2)
 
     def loss(self, Z2, Y, sw, sw_sum):
-        per_sample = _cap(np.logaddexp(0, Z2) - Y * Z2, self.capped, Z2.dtype).sum(axis=1)
+        per_sample = self._cap(np.logaddexp(0, Z2) - Y * Z2, Z2.dtype).sum(axis=1)
         return _weighted_mean(per_sample, sw, sw_sum)
 
     def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2):
@@ -90,7 +94,7 @@ class CrossEntropy(_Loss):
 
     def loss(self, Z2, y, sw, sw_sum):
         rows = np.arange(Z2.shape[0])
-        per_sample = _cap(logsumexp(Z2, axis=1) - Z2[rows, y], self.capped, Z2.dtype)
+        per_sample = self._cap(logsumexp(Z2, axis=1) - Z2[rows, y], Z2.dtype)
         return _weighted_mean(per_sample, sw, sw_sum)
 
     def loss_and_delta(self, Z2, y, sw, sw_sum, dZ2):
@@ -116,7 +120,7 @@ class CrossEntropy(_Loss):
         np.exp(dZ2, out=dZ2)
         normaliser = dZ2 @ np.ones(n_classes, dtype=dZ2.dtype)
         per_sample = np.log(normaliser) + shift - true_logit  # logsumexp(z) - z_y
-        _cap(per_sample, self.capped, Z2.dtype)
+        self._cap(per_sample, Z2.dtype)
         dZ2 /= normaliser[:, None]
         dZ2.reshape(-1)[true_at] -= 1
         return _weighted_mean(per_sample, sw, sw_sum)

@@ -199,12 +199,12 @@ def logits(params, X, hidden):
     rows that reuse one hidden-layer buffer: the same products, a fraction of
     the memory, and bias and activation passes over cached data.
     """
-    n_samples, n_hidden = X.shape[0], params.W1.shape[1]
+    n_samples = X.shape[0]
     if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
         return forward(params, X, hidden)[2]
     dtype = np.result_type(X.dtype, params.W1.dtype)
     Z2 = np.empty((n_samples, params.W2.shape[1]), dtype=dtype)
-    buffer = np.empty((FORWARD_BLOCK_ROWS, n_hidden), dtype=dtype)
+    buffer = np.empty((FORWARD_BLOCK_ROWS, params.W1.shape[1]), dtype=dtype)
     for start in range(0, n_samples, FORWARD_BLOCK_ROWS):
         stop = min(start + FORWARD_BLOCK_ROWS, n_samples)
         H1 = buffer[: stop - start]
