@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/bench_mlp.py            # full protocol, 5 paired rounds (~30 min)
     python benchmarks/bench_mlp.py --quick    # smoke run on small data (~15 s)
     python benchmarks/bench_mlp.py --runs 7 --only sk-adam-f64,mlp-adam-f64
+    python benchmarks/bench_mlp.py --baseline main --only sk-adam-f64,sk-proba
 
 Protocol
 --------
@@ -52,6 +53,18 @@ Columns
     ``/proc/self/clear_refs``, minus ``VmRSS`` before); the only memory number
     for PyTorch, and an underestimate where the allocator reuses freed pages.
 
+Before and after a change
+-------------------------
+``--baseline REV`` (a git revision, or a directory holding an ``sk_shallow``
+package) also runs every sk_shallow variant from that code: the parent exports
+``REV:sk_shallow`` with ``git archive`` and each child imports sk_shallow from
+the tree it is given through ``PYTHONPATH`` (the child reports which it
+imported, and the parent stops if it is not the one meant). A variant's two
+runs are neighbours in every round, baseline first in odd rounds and last in
+even ones, and the report adds, per variant, the median over rounds of
+``baseline time / this time``: below 0.97 is a slowdown past the project's 3 %
+bar for a change to the core.
+
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines to work around old
 OpenBLAS builds, slow a current NumPy down: they are removed from the children's
 environment only (``--keep-blas-env`` keeps them); the header reports the kernel
@@ -60,12 +73,14 @@ threadpoolctl then shows.
 
 import argparse
 import datetime
+import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import warnings
@@ -73,6 +88,9 @@ import warnings
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+THIS_TREE = os.path.dirname(HERE)
+# key suffix of a variant run from the --baseline code
+BASELINE = "@baseline"
 
 FULL = {"n_clf": 70000, "n_features": 784, "n_informative": 50, "n_classes": 10, "n_reg": 70000,
             "n_reg_features": 100, "n_test": 10000, "epochs": 10, "lbfgs_iter": 50,
@@ -413,14 +431,72 @@ def child_env(keep_blas_env):
     return env
 
 
-def launch(tasks, quick, data_dir, env):
+def launch(tasks, quick, data_dir, env, tree=None):
+    """Run ``tasks`` in one child; with ``tree``, sk_shallow is imported from there."""
+    if tree is not None:
+        env = dict(env, PYTHONPATH=os.pathsep.join(
+            p for p in (tree, env.get("PYTHONPATH")) if p))
     cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(tasks),
            "--data-dir", data_dir] + (["--quick"] if quick else [])
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"child {tasks} failed:\n{proc.stderr[-3000:]}")
-    return [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines()
-            if line.startswith("RESULT ")]
+    results = [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines()
+               if line.startswith("RESULT ")]
+    expected = None if tree is None else os.path.realpath(os.path.join(tree, "sk_shallow"))
+    for out in results:
+        imported = os.path.realpath(out["sk_shallow"].split(" from ", 1)[1])
+        if expected is not None and VARIANTS[out["name"]]["impl"] == "sk" and imported != expected:
+            raise RuntimeError(f"child {out['name']} imported sk_shallow from {imported}, "
+                               f"not {expected}: is an installed copy shadowing PYTHONPATH?")
+    return results
+
+
+def export_baseline(rev, dest):
+    """``(tree, label)``: the directory to import the baseline from, and its name.
+
+    ``rev`` is a directory holding ``sk_shallow/`` (used as it is) or a git
+    revision of this checkout, whose ``sk_shallow/`` is exported into ``dest``.
+    """
+    if os.path.isdir(rev):
+        if not os.path.isfile(os.path.join(rev, "sk_shallow", "__init__.py")):
+            raise SystemExit(f"--baseline {rev}: the directory holds no sk_shallow/__init__.py")
+        return os.path.abspath(rev), os.path.abspath(rev)
+    try:
+        commit = subprocess.run(["git", "-C", THIS_TREE, "rev-parse", "--short", f"{rev}^{{commit}}"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        archive = subprocess.run(["git", "-C", THIS_TREE, "archive", "--format=tar", commit,
+                                  "sk_shallow"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", None) or exc
+        raise SystemExit(f"--baseline {rev}: neither a directory nor a git revision of "
+                         f"{THIS_TREE} ({str(detail).strip()})") from None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        # the "data" filter (Python 3.11.4+) refuses links and paths out of dest
+        tar.extractall(dest, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    return dest, commit
+
+
+def _describe_this_tree():
+    try:
+        return subprocess.run(["git", "-C", THIS_TREE, "describe", "--always", "--dirty"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return THIS_TREE
+
+
+def round_jobs(names, baseline, r):
+    """Round ``r``'s ``(variant, from_baseline)`` runs, in order.
+
+    A variant's two runs are neighbours; the whole order is reversed every
+    other round, so neither code always runs first or after the same variant.
+    """
+    jobs = []
+    for name in names:
+        if baseline and VARIANTS[name]["impl"] == "sk":
+            jobs.append((name, True))
+        jobs.append((name, False))
+    return jobs if r % 2 == 0 else jobs[::-1]
 
 
 def _median(values):
@@ -489,6 +565,34 @@ def latency_table(rounds, size):
         lines.append(f"| {rows} | {_fmt(_median([g[key] for g in got['mlp-proba']]), '{:.1f}')} "
                      f"| {_fmt(_median([g[key] for g in got['sk-proba']]), '{:.1f}')} "
                      f"| {_fmt(ratio, '{:.2f}')} |")
+    return lines
+
+
+SLOWDOWN_BAR = 0.97
+
+
+def baseline_table(rounds, names, size):
+    """Per sk_shallow variant (and latency row count): baseline against this code."""
+    lines = [("| variant | baseline | this | ratio | ratio per round | score baseline "
+              "| score this | 3 % bar |"),
+             "|---|---|---|---|---|---|---|---|"]
+    for name in names:
+        if VARIANTS[name]["impl"] != "sk":
+            continue
+        measures = ([(f"{name} {n} rows (us)", f"us_{n}") for n in size["latency_rows"]]
+                    if VARIANTS[name]["task"] == "latency" else [(f"{name} (s/epoch)", "cpu")])
+        base = name + BASELINE
+        pairs = [r for r in rounds if name in r and base in r]
+        for label, key in measures:
+            per_round = [r[base][key] / r[name][key] for r in pairs]
+            ratio = _median(per_round)
+            scores = [_median([r[n].get("score") for r in pairs]) for n in (base, name)]
+            verdict = "n/a" if ratio is None else ("met" if ratio >= SLOWDOWN_BAR else "NOT met")
+            lines.append(
+                f"| {label} | {_fmt(_median([r[base][key] for r in pairs]), '{:.4g}')} "
+                f"| {_fmt(_median([r[name][key] for r in pairs]), '{:.4g}')} "
+                f"| {_fmt(ratio)} | {' '.join(f'{x:.3f}' for x in per_round)} "
+                f"| {_fmt(scores[0], '{:.4f}')} | {_fmt(scores[1], '{:.4f}')} | {verdict} |")
     return lines
 
 
@@ -564,6 +668,9 @@ def main(argv=None):
     parser.add_argument("--keep-blas-env", action="store_true",
                         help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the children")
     parser.add_argument("--json", default=None, help="also write every raw result here")
+    parser.add_argument("--baseline", default=None, metavar="REV",
+                        help="also run the sk_shallow variants from this git revision (or "
+                             "directory) and report before/after ratios")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
@@ -592,23 +699,39 @@ def main(argv=None):
     prepare_data(size, data_dir)
     env = child_env(args.keep_blas_env)
 
+    baseline_dir = tempfile.TemporaryDirectory() if args.baseline else None
+    baseline_tree, baseline_label = (export_baseline(args.baseline, baseline_dir.name)
+                                     if args.baseline else (None, None))
+    # with a baseline, this checkout's code too is imported from its source tree
+    this_tree = THIS_TREE if args.baseline else None
+
+    def tree(from_baseline):
+        return baseline_tree if from_baseline else this_tree
+
+    def key(name, from_baseline):
+        return name + BASELINE if from_baseline else name
+
     rounds = []
     for r in range(runs):
-        order = names if r % 2 == 0 else names[::-1]
+        jobs = round_jobs(names, bool(args.baseline), r)
         results = {}
-        if args.quick:  # one child for the whole round keeps the smoke run short
-            for out in launch(order, True, data_dir, env):
-                results[out["name"]] = out
+        if args.quick:  # one child per code for the whole round keeps the smoke run short
+            for from_baseline in sorted({b for _, b in jobs}):
+                tasks = [name for name, b in jobs if b == from_baseline]
+                for out in launch(tasks, True, data_dir, env, tree(from_baseline)):
+                    results[key(out["name"], from_baseline)] = out
         else:
-            for name in order:
-                for out in launch([name], False, data_dir, env):
-                    results[out["name"]] = out
-                print(f"# round {r + 1}/{runs} {name}: "
+            for name, from_baseline in jobs:
+                for out in launch([name], False, data_dir, env, tree(from_baseline)):
+                    results[key(out["name"], from_baseline)] = out
+                print(f"# round {r + 1}/{runs} {key(name, from_baseline)}: "
                       f"{json.dumps({k: v for k, v in out.items() if k not in ('blas', 'sk_shallow')})}",
                       file=sys.stderr, flush=True)
         rounds.append(results)
     if tmp is not None:
         tmp.cleanup()
+    if baseline_dir is not None:
+        baseline_dir.cleanup()
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rounds, f, indent=1)
@@ -640,6 +763,13 @@ def main(argv=None):
     print("targets (paired median ratios; above the bar is met):")
     for line in targets(rounds, summarise(rounds, names), size):
         print(line)
+    if args.baseline:
+        print()
+        print(f"before/after: baseline {baseline_label} against this tree "
+              f"({_describe_this_tree()}); ratio = paired median of baseline time / this "
+              f"time, below {SLOWDOWN_BAR:g} is a slowdown past the 3 % bar:")
+        for line in baseline_table(rounds, names, size):
+            print(line)
     return 0
 
 

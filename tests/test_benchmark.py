@@ -6,6 +6,7 @@ test suite. The quick run trains every variant for two epochs on 1500 rows of 10
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -79,3 +80,33 @@ def test_quick_run_prints_latency_and_every_target(quick_output):
             assert verdict.search(line) or ("PyTorch: not measured" in line), line
     assert any(line.startswith("blas: ") for line in lines)
     assert any(line.startswith("command: ") for line in lines)
+
+
+def test_baseline_run_compares_each_sk_variant_with_the_code_it_is_given(tmp_path):
+    # a copy of this package stands in for an older revision: the run must import
+    # it (the parent stops when a child imports another copy) and pair its rows
+    shutil.copytree(os.path.join(ROOT, "sk_shallow"), tmp_path / "sk_shallow",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--baseline", str(tmp_path),
+                           "--only", "mlp-proba,sk-proba,skreg-adam-f64"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"before/after: baseline {tmp_path} against this tree" in proc.stdout
+    table = next(t for t in _tables(proc.stdout) if t[0][0] == "variant" and "3 % bar" in t[0])
+    rows = {row[0]: row for row in table[2:]}
+    assert set(rows) == {"skreg-adam-f64 (s/epoch)", "sk-proba 1 rows (us)",
+                         "sk-proba 100 rows (us)", "sk-proba 2000 rows (us)"}
+    for label, (_, base, this, ratio, per_round, *_, verdict) in rows.items():
+        assert _number(base) > 0 and _number(this) > 0, label
+        assert _number(ratio) == float(per_round) > 0, label  # one round: its own median
+        assert verdict == ("met" if _number(ratio) >= 0.97 else "NOT met"), label
+    # the same code on both sides fits the same model
+    score_base, score_this = rows["skreg-adam-f64 (s/epoch)"][5:7]
+    assert score_base == score_this
+
+
+def test_baseline_must_name_a_revision_or_a_package_directory(tmp_path):
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--baseline", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    assert proc.returncode != 0
+    assert "holds no sk_shallow/__init__.py" in proc.stderr
