@@ -748,7 +748,11 @@ def main(argv=None):
           f"scikit-learn {sklearn.__version__}, torch {_torch_version() if has_torch else 'absent'}")
     for line in blas:
         print(f"blas: {line}")
-    print(f"sk_shallow: {next(iter(rounds[0].values()))['sk_shallow']}")
+    for label, suffix in (("sk_shallow", ""), ("baseline sk_shallow", BASELINE)):
+        imported = [v["sk_shallow"] for k, v in rounds[0].items() if k.endswith(suffix)
+                    and (suffix or not k.endswith(BASELINE))]
+        if imported:
+            print(f"{label}: {imported[0]}")
     removed = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ]
     print(f"children's environment: removed {removed or 'nothing (neither was set)'}"
           if not args.keep_blas_env else "children's environment: unchanged")

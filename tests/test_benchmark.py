@@ -92,6 +92,14 @@ def test_baseline_run_compares_each_sk_variant_with_the_code_it_is_given(tmp_pat
                           capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"before/after: baseline {tmp_path} against this tree" in proc.stdout
+    imported = dict(line.split(": ", 1) for line in proc.stdout.splitlines()
+                    if line.startswith(("sk_shallow: ", "baseline sk_shallow: ")))
+
+    def where(text):
+        return os.path.realpath(text.split(" from ", 1)[1])
+
+    assert where(imported["sk_shallow"]) == os.path.realpath(os.path.join(ROOT, "sk_shallow"))
+    assert where(imported["baseline sk_shallow"]) == os.path.realpath(tmp_path / "sk_shallow")
     table = next(t for t in _tables(proc.stdout) if t[0][0] == "variant" and "3 % bar" in t[0])
     rows = {row[0]: row for row in table[2:]}
     assert set(rows) == {"skreg-adam-f64 (s/epoch)", "sk-proba 1 rows (us)",
