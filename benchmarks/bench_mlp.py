@@ -443,10 +443,12 @@ def launch(tasks, quick, data_dir, env, tree=None):
         raise RuntimeError(f"child {tasks} failed:\n{proc.stderr[-3000:]}")
     results = [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines()
                if line.startswith("RESULT ")]
-    expected = None if tree is None else os.path.realpath(os.path.join(tree, "sk_shallow"))
+    if tree is None:
+        return results
+    expected = os.path.realpath(os.path.join(tree, "sk_shallow"))
     for out in results:
         imported = os.path.realpath(out["sk_shallow"].split(" from ", 1)[1])
-        if expected is not None and VARIANTS[out["name"]]["impl"] == "sk" and imported != expected:
+        if VARIANTS[out["name"]]["impl"] == "sk" and imported != expected:
             raise RuntimeError(f"child {out['name']} imported sk_shallow from {imported}, "
                                f"not {expected}: is an installed copy shadowing PYTHONPATH?")
     return results
@@ -696,12 +698,12 @@ def main(argv=None):
             data_dir = tmp.name
         else:
             data_dir = os.path.join(tempfile.gettempdir(), "sk_shallow_bench_data")
-    prepare_data(size, data_dir)
-    env = child_env(args.keep_blas_env)
-
     baseline_dir = tempfile.TemporaryDirectory() if args.baseline else None
     baseline_tree, baseline_label = (export_baseline(args.baseline, baseline_dir.name)
                                      if args.baseline else (None, None))
+    prepare_data(size, data_dir)
+    env = child_env(args.keep_blas_env)
+
     # with a baseline, this checkout's code too is imported from its source tree
     this_tree = THIS_TREE if args.baseline else None
 
@@ -748,9 +750,9 @@ def main(argv=None):
           f"scikit-learn {sklearn.__version__}, torch {_torch_version() if has_torch else 'absent'}")
     for line in blas:
         print(f"blas: {line}")
-    for label, suffix in (("sk_shallow", ""), ("baseline sk_shallow", BASELINE)):
-        imported = [v["sk_shallow"] for k, v in rounds[0].items() if k.endswith(suffix)
-                    and (suffix or not k.endswith(BASELINE))]
+    for label, from_baseline in (("sk_shallow", False), ("baseline sk_shallow", True)):
+        imported = [v["sk_shallow"] for k, v in rounds[0].items()
+                    if k.endswith(BASELINE) == from_baseline]
         if imported:
             print(f"{label}: {imported[0]}")
     removed = [v for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ]
