@@ -1,9 +1,10 @@
-"""sk_shallow against scikit-learn's MLP (and a plain PyTorch loop) on one CPU thread.
+"""sk_shallow against scikit-learn's MLP (and a plain PyTorch loop), at the threads a user gets.
 
 Run from the repository root::
 
-    python benchmarks/bench_mlp.py            # full protocol, 5 paired rounds (~30 min)
-    python benchmarks/bench_mlp.py --quick    # smoke run on small data (~15 s)
+    python benchmarks/bench_mlp.py                      # full protocol, default threads, 5 rounds
+    python benchmarks/bench_mlp.py --threads default,1  # both settings, and threads' speed-ups
+    python benchmarks/bench_mlp.py --quick              # smoke run on small data (~15 s)
     python benchmarks/bench_mlp.py --runs 7 --only sk-adam-f64,mlp-adam-f64
     python benchmarks/bench_mlp.py --baseline main --only sk-adam-f64,sk-proba
 
@@ -17,31 +18,41 @@ Regression: ``make_regression(70000, 100, random_state=0)``, 100-100-1, the
 same settings. L-BFGS: 50 iterations (``tol=0``) on the classification data.
 Latency: ``predict_proba`` on 1, 100 and 100000 rows of a fitted model.
 
-Every measurement runs in its own child process (``--child``), pinned to one
-BLAS thread with threadpoolctl (and ``*_NUM_THREADS=1``). The variants of one
-round run one after the other, A B A B, and the order is reversed every other
-round; ``--runs`` rounds (at least 5 for the full protocol) give, per variant,
-medians and, per comparison, the median of the ratios *within* each round
-(paired), which cancels most of the drift of a shared machine. ``--quick`` runs
-one round on small data, all variants in one child, for the test suite.
+Threads (``--threads``, a comma-separated list of settings, each measured in
+every round): ``default`` is what a user gets, nothing pinned (the children's
+environment loses ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS`` and
+``MKL_NUM_THREADS``, and no thread limit is set), and times are wall seconds:
+once threads run, CPU time is not the user's time. ``N`` pins every BLAS and
+OpenMP pool to N threads (threadpoolctl and those variables); with ``N = 1``
+times are CPU seconds, which on a busy shared machine are the closest estimate
+of the unloaded wall time, with ``N > 1`` wall seconds. With both ``default``
+and ``1``, a last table gives each estimator's speed-up from one thread to
+default threads (wall time at both), sk_shallow's beside MLP's.
+
+Every measurement runs in its own child process (``--child``). The variants of
+one round run one after the other, A B A B, and the order is reversed every
+other round; ``--runs`` rounds (at least 5 for the full protocol) give, per
+variant, medians and, per comparison, the median of the ratios *within* each
+round (paired), which cancels most of the drift of a shared machine.
+``--quick`` runs one round on small data, all variants of a setting in one
+child, for the test suite.
 
 Columns
 -------
 ``s/epoch``
-    median CPU seconds of ``fit`` per epoch (per iteration for lbfgs), from
-    ``time.process_time`` in the child: on a busy shared machine a single-threaded
-    child's CPU time is the closest estimate of its unloaded wall time (the wall
-    medians are printed too). ``fit`` includes input validation and any dtype
-    conversion.
+    median seconds of ``fit`` per epoch (per iteration for lbfgs), CPU
+    (``time.process_time``) and wall (``time.perf_counter``) in the child.
+    ``fit`` includes input validation and any dtype conversion.
 ``ratio``
-    paired median of ``reference time / this time``: above 1 is faster than the
-    reference named in ``vs``.
+    paired median of ``reference time / this time`` on the setting's clock
+    (wall, or CPU at one thread): above 1 is faster than the reference named in ``vs``.
 ``GEMM frac``
     the epoch's matrix products alone (the five GEMM shapes of forward and
     backward, every batch of an epoch, in the variant's dtype and memory layout,
-    timed with NumPy in the same child right after the fit, best of 3) divided
-    by the epoch's time: 1.0 is the BLAS limit. For lbfgs the count of function
-    evaluations is measured and each costs one full-batch forward and backward.
+    timed with NumPy in the same child right after the fit, best of 3, on the
+    setting's clock) divided by the epoch's time: 1.0 is the BLAS limit. For
+    lbfgs the count of function evaluations is measured and each costs one
+    full-batch forward and backward.
 ``acc / R2``
     holdout accuracy (classifier) or R^2 (regressor).
 ``+MB traced``
@@ -61,9 +72,9 @@ package) also runs every sk_shallow variant from that code: the parent exports
 the tree it is given through ``PYTHONPATH`` (the child reports which it
 imported, and the parent stops if it is not the one meant). A variant's two
 runs are neighbours in every round, baseline first in odd rounds and last in
-even ones, and the report adds, per variant, the median over rounds of
-``baseline time / this time``: below 0.97 is a slowdown past the project's 3 %
-bar for a change to the core.
+even ones, and the report adds, per variant and thread setting, the median
+over rounds of ``baseline time / this time``: below 0.97 is a slowdown past the
+project's 3 % bar for a change to the core.
 
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, set on some machines to work around old
 OpenBLAS builds, slow a current NumPy down: they are removed from the children's
@@ -159,8 +170,13 @@ def _clock():
     return time.process_time(), time.perf_counter()
 
 
-def _gemm_epoch_seconds(dtype, n_samples, n_features, n_outputs, batch, repeats=3):
-    """CPU time of one epoch's GEMMs alone: each batch's five matrix products."""
+def headline_clock(threads):
+    """The clock a thread setting's times and ratios come from (see the docstring)."""
+    return time.process_time if threads == "1" else time.perf_counter
+
+
+def _gemm_epoch_seconds(dtype, n_samples, n_features, n_outputs, batch, clock, repeats=3):
+    """Time of one epoch's GEMMs alone, on ``clock``: each batch's five matrix products."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((batch, n_features)).astype(dtype)
     W1 = rng.standard_normal((n_features, HIDDEN)).astype(dtype) * 0.01
@@ -172,7 +188,7 @@ def _gemm_epoch_seconds(dtype, n_samples, n_features, n_outputs, batch, repeats=
     sizes = [batch] * (n_samples // batch) + ([n_samples % batch] if n_samples % batch else [])
     best = np.inf
     for _ in range(repeats):
-        start = time.process_time()
+        start = clock()
         for b in sizes:
             Xb, A1b, dZ1b, Z2b = X[:b], A1[:b], dZ1[:b], Z2[:b]
             np.matmul(Xb, W1, out=A1b)          # Z1 = X W1
@@ -180,7 +196,7 @@ def _gemm_epoch_seconds(dtype, n_samples, n_features, n_outputs, batch, repeats=
             np.matmul(A1b.T, Z2b, out=dW2)      # dW2 = A1^T dZ2
             np.matmul(Z2b, W2.T, out=dZ1b)      # dA1 = dZ2 W2^T
             np.matmul(Xb.T, dZ1b, out=dW1)      # dW1 = X^T dZ1
-        best = min(best, time.process_time() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -264,7 +280,7 @@ def _traced_fit_mb(spec, size, X, y):
     return (peak - base) / 2**20
 
 
-def _fit_task(spec, size, data_dir):
+def _fit_task(spec, size, data_dir, clock):
     X, y, X_test, y_test = _load(spec["task"], data_dir, spec["x"])
     epochs = size["epochs"]
     est = _make_estimator(spec, size, epochs)
@@ -280,26 +296,29 @@ def _fit_task(spec, size, data_dir):
     n_outputs = 1 if spec["task"] == "reg" else int(np.unique(y).size)
     if spec["solver"] == "lbfgs":
         per_eval = _gemm_epoch_seconds(compute, X.shape[0], X.shape[1], n_outputs,
-                                       X.shape[0], repeats=min(2, size["repeats"]))
+                                       X.shape[0], clock, repeats=min(2, size["repeats"]))
         gemm = per_eval * counter.count / n_iter
     else:
-        gemm = _gemm_epoch_seconds(compute, X.shape[0], X.shape[1], n_outputs, BATCH,
+        gemm = _gemm_epoch_seconds(compute, X.shape[0], X.shape[1], n_outputs, BATCH, clock,
                                    repeats=size["repeats"])
-    cpu = (cpu1 - cpu0) / n_iter
+    cpu, wall = (cpu1 - cpu0) / n_iter, (wall1 - wall0) / n_iter
+    headline = cpu if clock is time.process_time else wall
     score = float(est.score(X_test, y_test))
     fitted_dtype = str(est.coefs_[0].dtype)
     del est
-    return {"cpu": cpu, "wall": (wall1 - wall0) / n_iter, "gemm": gemm, "gemm_frac": gemm / cpu,
+    return {"cpu": cpu, "wall": wall, "time": headline, "gemm": gemm,
+            "gemm_frac": gemm / headline,
                 "score": score, "mem": mem.added_mb, "traced": _traced_fit_mb(spec, size, X, y),
                 "n_iter": n_iter,
                 "n_evals": None if counter is None else counter.count,
                 "dtype": fitted_dtype}
 
 
-def _torch_task(spec, size, data_dir):
+def _torch_task(spec, size, data_dir, clock, threads):
     import torch
 
-    torch.set_num_threads(1)
+    if threads != "default":
+        torch.set_num_threads(int(threads))
     X, y, X_test, y_test = _load(spec["task"], data_dir, "float32")
     n_samples, n_features = X.shape
     n_classes = int(np.unique(y).size)
@@ -330,16 +349,18 @@ def _torch_task(spec, size, data_dir):
         cpu1, wall1 = _clock()
     with torch.no_grad():
         predicted = model(torch.from_numpy(X_test)).argmax(dim=1).numpy()
-    gemm = _gemm_epoch_seconds(np.float32, n_samples, n_features, n_classes, BATCH,
+    gemm = _gemm_epoch_seconds(np.float32, n_samples, n_features, n_classes, BATCH, clock,
                                repeats=size["repeats"])
-    cpu = (cpu1 - cpu0) / epochs
-    return {"cpu": cpu, "wall": (wall1 - wall0) / epochs, "gemm": gemm, "gemm_frac": gemm / cpu,
+    cpu, wall = (cpu1 - cpu0) / epochs, (wall1 - wall0) / epochs
+    headline = cpu if clock is time.process_time else wall
+    return {"cpu": cpu, "wall": wall, "time": headline, "gemm": gemm,
+            "gemm_frac": gemm / headline,
                 "score": float((predicted == y_test).mean()), "mem": mem.added_mb, "traced": None,
                 "n_iter": epochs,
                 "n_evals": None, "dtype": "float32"}
 
 
-def _latency_task(spec, size, data_dir):
+def _latency_task(spec, size, data_dir, clock):
     X, y, X_test, _ = _load("clf", data_dir, spec["x"])
     est = _make_estimator(spec, size, 1)
     with warnings.catch_warnings():
@@ -350,13 +371,16 @@ def _latency_task(spec, size, data_dir):
         Xq = np.ascontiguousarray(np.resize(X_test, (rows, X_test.shape[1])))
         calls = max(1, size["latency_budget_rows"] // rows)
         est.predict_proba(Xq)  # warm
-        blocks = []
+        blocks, wall_blocks = [], []
         for _ in range(2 * size["repeats"] + 1):
-            start = time.process_time()
+            start, wall_start = clock(), time.perf_counter()
             for _ in range(calls):
                 est.predict_proba(Xq)
-            blocks.append((time.process_time() - start) / calls)
+            blocks.append((clock() - start) / calls)
+            wall_blocks.append((time.perf_counter() - wall_start) / calls)
+        # us_: on the setting's clock; wall_us_: wall time (the threads' speed-up table)
         result[f"us_{rows}"] = statistics.median(blocks) * 1e6
+        result[f"wall_us_{rows}"] = statistics.median(wall_blocks) * 1e6
     return result
 
 
@@ -368,19 +392,24 @@ def _blas_info():
             for i in threadpool_info()]
 
 
-def run_child(tasks, size, data_dir):
-    """Run ``tasks`` (variant names) in this process, one BLAS thread; print JSON lines."""
+def run_child(tasks, size, data_dir, threads):
+    """Run ``tasks`` (variant names) in this process at ``threads``; print JSON lines."""
+    import contextlib
+
     from threadpoolctl import threadpool_limits
 
+    clock = headline_clock(threads)
     for name in tasks:
         spec = VARIANTS[name]
-        with threadpool_limits(limits=1):
+        limit = (contextlib.nullcontext() if threads == "default"
+                 else threadpool_limits(limits=int(threads)))
+        with limit:
             if spec["task"] == "latency":
-                out = _latency_task(spec, size, data_dir)
+                out = _latency_task(spec, size, data_dir, clock)
             elif spec["impl"] == "torch":
-                out = _torch_task(spec, size, data_dir)
+                out = _torch_task(spec, size, data_dir, clock, threads)
             else:
-                out = _fit_task(spec, size, data_dir)
+                out = _fit_task(spec, size, data_dir, clock)
             out["blas"] = _blas_info()
         import sk_shallow
 
@@ -421,23 +450,42 @@ def prepare_data(size, data_dir):
         json.dump(size, f)
 
 
-def child_env(keep_blas_env):
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def child_env(keep_blas_env, threads):
+    """The children's environment: nothing pinned for ``default``, else every pool at N."""
     env = dict(os.environ)
     if not keep_blas_env:
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = "1"
+    for var in THREAD_VARIABLES:
+        if threads == "default":
+            env.pop(var, None)
+        else:
+            env[var] = threads
     return env
 
 
-def launch(tasks, quick, data_dir, env, tree=None):
-    """Run ``tasks`` in one child; with ``tree``, sk_shallow is imported from there."""
+def parse_threads(text):
+    """``--threads``: a comma-separated list of ``default`` and positive integers."""
+    settings = [t.strip() for t in text.split(",") if t.strip()]
+    for t in settings:
+        if t != "default" and not (t.isdigit() and int(t) > 0):
+            raise ValueError(f"--threads {text!r}: each setting is 'default' or a positive "
+                             f"integer, not {t!r}")
+    if not settings or len(set(settings)) != len(settings):
+        raise ValueError(f"--threads {text!r}: give each setting once")
+    return settings
+
+
+def launch(tasks, quick, data_dir, env, threads, tree=None):
+    """Run ``tasks`` in one child at ``threads``; with ``tree``, sk_shallow is imported from there."""
     if tree is not None:
         env = dict(env, PYTHONPATH=os.pathsep.join(
             p for p in (tree, env.get("PYTHONPATH")) if p))
     cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(tasks),
-           "--data-dir", data_dir] + (["--quick"] if quick else [])
+           "--data-dir", data_dir, "--threads", threads] + (["--quick"] if quick else [])
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"child {tasks} failed:\n{proc.stderr[-3000:]}")
@@ -487,17 +535,19 @@ def _describe_this_tree():
         return THIS_TREE
 
 
-def round_jobs(names, baseline, r):
-    """Round ``r``'s ``(variant, from_baseline)`` runs, in order.
+def round_jobs(names, baseline, r, settings):
+    """Round ``r``'s ``(variant, from_baseline, threads)`` runs, in order.
 
-    A variant's two runs are neighbours; the whole order is reversed every
-    other round, so neither code always runs first or after the same variant.
+    A variant's runs (baseline and this code, each thread setting) are
+    neighbours; the whole order is reversed every other round, so neither code
+    nor setting always runs first or after the same variant.
     """
     jobs = []
     for name in names:
-        if baseline and VARIANTS[name]["impl"] == "sk":
-            jobs.append((name, True))
-        jobs.append((name, False))
+        for threads in settings:
+            if baseline and VARIANTS[name]["impl"] == "sk":
+                jobs.append((name, True, threads))
+            jobs.append((name, False, threads))
     return jobs if r % 2 == 0 else jobs[::-1]
 
 
@@ -510,7 +560,7 @@ def _fmt(value, spec="{:.3f}"):
     return "n/a" if value is None else spec.format(value)
 
 
-def paired_ratio(rounds, name, ref, key="cpu"):
+def paired_ratio(rounds, name, ref, key="time"):
     """Median over rounds of ``ref / name`` measured in the same round."""
     ratios = [r[ref][key] / r[name][key] for r in rounds
               if name in r and ref in r and r[name].get(key)]
@@ -573,6 +623,13 @@ def latency_table(rounds, size):
 SLOWDOWN_BAR = 0.97
 
 
+def _measures(name, size):
+    """``(label, key)`` of each number a variant's before/after and scaling tables compare."""
+    if VARIANTS[name]["task"] == "latency":
+        return [(f"{name} {n} rows (us)", f"us_{n}") for n in size["latency_rows"]]
+    return [(f"{name} (s/epoch)", "time")]
+
+
 def baseline_table(rounds, names, size):
     """Per sk_shallow variant (and latency row count): baseline against this code."""
     lines = [("| variant | baseline | this | ratio | ratio per round | score baseline "
@@ -581,11 +638,9 @@ def baseline_table(rounds, names, size):
     for name in names:
         if VARIANTS[name]["impl"] != "sk":
             continue
-        measures = ([(f"{name} {n} rows (us)", f"us_{n}") for n in size["latency_rows"]]
-                    if VARIANTS[name]["task"] == "latency" else [(f"{name} (s/epoch)", "cpu")])
         base = name + BASELINE
         pairs = [r for r in rounds if name in r and base in r]
-        for label, key in measures:
+        for label, key in _measures(name, size):
             per_round = [r[base][key] / r[name][key] for r in pairs]
             ratio = _median(per_round)
             scores = [_median([r[n].get("score") for r in pairs]) for n in (base, name)]
@@ -598,12 +653,47 @@ def baseline_table(rounds, names, size):
     return lines
 
 
-def targets(rounds, rows, size):
-    """One line per bar P1-P8: the measured value and whether the bar is met."""
-    by = {r["name"]: r for r in rows}
+def scaling_table(one, default, names, size):
+    """Speed-up from one thread to default threads (wall time at both), per variant.
 
-    def ratio(a, b):
-        return paired_ratio(rounds, a, b)
+    ``one`` and ``default`` are the two settings' rounds, paired by round.
+    """
+    lines = ["| variant | 1 thread (wall) | default (wall) | speed-up | threads |",
+             "|---|---|---|---|---|"]
+    for name in names:
+        for label, key in _measures(name, size):
+            wall_key = "wall" if key == "time" else f"wall_{key}"
+            pairs = [(a[name], b[name]) for a, b in zip(one, default) if name in a and name in b]
+            if not pairs:
+                continue
+            speedup = _median([a[wall_key] / b[wall_key] for a, b in pairs])
+            verdict = ("help" if speedup >= 1 / SLOWDOWN_BAR else
+                       "no change" if speedup >= SLOWDOWN_BAR else "HURT")
+            lines.append(f"| {label} "
+                         f"| {_fmt(_median([a[wall_key] for a, _ in pairs]), '{:.4g}')} "
+                         f"| {_fmt(_median([b[wall_key] for _, b in pairs]), '{:.4g}')} "
+                         f"| {_fmt(speedup, '{:.2f}')} | {verdict} |")
+    return lines
+
+
+# (label, variant, reference, bar): every variant at least as fast as MLP, some by more
+BARS = [
+    ("adam f64, x MLP", "sk-adam-f64", "mlp-adam-f64", 1.3),
+    ("adam f32, x MLP", "sk-adam-f32", "mlp-adam-f32", 1.4),
+    ("adam dtype='float32' on float64 X, x MLP f64", "sk-adam-f64X-f32", "mlp-adam-f64", 1.0),
+    ("sgd f64, x MLP", "sk-sgd-f64", "mlp-sgd-f64", 1.0),
+    ("lbfgs f64, x MLP", "sk-lbfgs-f64", "mlp-lbfgs-f64", 1.0),
+    ("lbfgs dtype='float32' on float64 X, x MLP f64", "sk-lbfgs-f64X-f32", "mlp-lbfgs-f64", 1.0),
+    ("regressor f64, x MLPRegressor", "skreg-adam-f64", "mlpreg-adam-f64", 1.5),
+    ("regressor dtype='float32' on float64 X, x MLPRegressor f64", "skreg-adam-f64X-f32",
+     "mlpreg-adam-f64", 1.0),
+]
+LATENCY_BARS = {1: 3.0}  # other row counts: 1.0
+
+
+def targets(rounds, rows, size):
+    """One line per bar: the measured paired ratio and whether the bar is met."""
+    by = {r["name"]: r for r in rows}
 
     def check(label, value, bar):
         if value is None:
@@ -622,33 +712,17 @@ def targets(rounds, rows, size):
         return (f"accuracy {by[a]['score']:.4f} vs {by[b]['score']:.4f} "
                 f"({100 * diff:+.2f} pp, {within})")
 
-    out = [
-        check("P1 adam f64, x MLP", ratio("sk-adam-f64", "mlp-adam-f64"), 1.3)
-        + f"; {score_gap('sk-adam-f64', 'mlp-adam-f64')}",
-        check("P2 adam f32, x MLP", ratio("sk-adam-f32", "mlp-adam-f32"), 1.5)
-        + f"; {score_gap('sk-adam-f32', 'mlp-adam-f32')}",
-        check("P2 adam f32, x PyTorch", ratio("sk-adam-f32", "torch-adam-f32"), 2.0),
-        check("P3 adam f64 X dtype=float32, x MLP f64", ratio("sk-adam-f64X-f32", "mlp-adam-f64"),
-              2.5) + f"; {score_gap('sk-adam-f64X-f32', 'mlp-adam-f64')}",
-        check("P4 GEMM fraction f64", by.get("sk-adam-f64", {}).get("gemm_frac"), 0.75),
-        check("P4 GEMM fraction f32", by.get("sk-adam-f32", {}).get("gemm_frac"), 0.70),
-        check("P5 sgd f64, x MLP", ratio("sk-sgd-f64", "mlp-sgd-f64"), 1.2)
-        + f"; {score_gap('sk-sgd-f64', 'mlp-sgd-f64')}",
-        check("P5 lbfgs f64, x MLP", ratio("sk-lbfgs-f64", "mlp-lbfgs-f64"), 1.0)
-        + f"; {score_gap('sk-lbfgs-f64', 'mlp-lbfgs-f64')}",
-        check("P5 lbfgs float32 compute, x MLP f64", ratio("sk-lbfgs-f64X-f32", "mlp-lbfgs-f64"),
-              2.0),
-        check("P6 regressor f64, x MLPRegressor", ratio("skreg-adam-f64", "mlpreg-adam-f64"), 1.6)
-        + f"; {score_gap('skreg-adam-f64', 'mlpreg-adam-f64')}",
-        check("P6 regressor float32 compute, x MLPRegressor f64",
-              ratio("skreg-adam-f64X-f32", "mlpreg-adam-f64"), 2.4),
-    ]
-    bars = {1: 3.0, 100: 1.3}
+    out = [check(label, paired_ratio(rounds, sk, ref), bar) + f"; {score_gap(sk, ref)}"
+           for label, sk, ref, bar in BARS]
+    torch_ratio = paired_ratio(rounds, "sk-adam-f32", "torch-adam-f32")
+    out.append("- adam f32, x PyTorch CPU loop: "
+               + ("not measured" if torch_ratio is None else f"{torch_ratio:.2f} (no bar)"))
     for rows_n in size["latency_rows"]:
         key = f"us_{rows_n}"
         value = _median([r["mlp-proba"][key] / r["sk-proba"][key] for r in rounds
                          if "mlp-proba" in r and "sk-proba" in r])
-        out.append(check(f"P7 predict_proba {rows_n} rows, x MLP", value, bars.get(rows_n, 1.0)))
+        out.append(check(f"predict_proba {rows_n} rows, x MLP", value,
+                         LATENCY_BARS.get(rows_n, 1.0)))
     for sk, mlp in (("sk-adam-f64", "mlp-adam-f64"), ("sk-adam-f32", "mlp-adam-f32"),
                     ("sk-lbfgs-f64", "mlp-lbfgs-f64"), ("sk-adam-f64X-f32", "mlp-adam-f64")):
         if sk in by and mlp in by and by[sk]["traced"] is not None:
@@ -656,9 +730,17 @@ def targets(rounds, rows, size):
             note = ""
             if VARIANTS[sk].get("dtype") and VARIANTS[sk]["dtype"] != VARIANTS[sk]["x"]:
                 note = " (includes the float32 copy of X that dtype='float32' needs)"
-            out.append(f"- P8 memory {sk}: +{by[sk]['traced']:.1f} MB traced vs {mlp} "
+            out.append(f"- memory {sk}: +{by[sk]['traced']:.1f} MB traced vs {mlp} "
                        f"+{by[mlp]['traced']:.1f} MB{note}: {'met' if met else 'NOT met'}")
     return out
+
+
+def _describe_setting(threads, blas):
+    clock = "CPU" if threads == "1" else "wall"
+    pinned = ("nothing pinned" if threads == "default"
+              else f"every pool pinned to {threads} thread(s)")
+    pools = "; ".join(blas) or "no pool reported"
+    return f"threads: {threads} ({pinned}; times and ratios are {clock} seconds); pools: {pools}"
 
 
 def main(argv=None):
@@ -666,6 +748,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small data, one round")
     parser.add_argument("--runs", type=int, default=5, help="paired rounds (default 5)")
     parser.add_argument("--only", default="", help="comma-separated variant names")
+    parser.add_argument("--threads", default="default",
+                        help="comma-separated thread settings, each 'default' (nothing "
+                             "pinned, the headline) or a number (default: default)")
     parser.add_argument("--data-dir", default=None, help="where the .npy data sets go")
     parser.add_argument("--keep-blas-env", action="store_true",
                         help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the children")
@@ -676,9 +761,13 @@ def main(argv=None):
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
+    try:
+        settings = parse_threads(args.threads)
+    except ValueError as exc:
+        parser.error(str(exc))
 
     if args.child is not None:
-        run_child(args.child.split(","), size, args.data_dir)
+        run_child(args.child.split(","), size, args.data_dir, settings[0])
         return 0
 
     names = [n for n in (args.only.split(",") if args.only else VARIANTS) if n]
@@ -702,7 +791,7 @@ def main(argv=None):
     baseline_tree, baseline_label = (export_baseline(args.baseline, baseline_dir.name)
                                      if args.baseline else (None, None))
     prepare_data(size, data_dir)
-    env = child_env(args.keep_blas_env)
+    envs = {threads: child_env(args.keep_blas_env, threads) for threads in settings}
 
     # with a baseline, this checkout's code too is imported from its source tree
     this_tree = THIS_TREE if args.baseline else None
@@ -713,23 +802,28 @@ def main(argv=None):
     def key(name, from_baseline):
         return name + BASELINE if from_baseline else name
 
-    rounds = []
+    # rounds[threads][r]: that setting's results of round r, by variant (+ @baseline)
+    rounds = {threads: [] for threads in settings}
     for r in range(runs):
-        jobs = round_jobs(names, bool(args.baseline), r)
-        results = {}
-        if args.quick:  # one child per code for the whole round keeps the smoke run short
-            for from_baseline in sorted({b for _, b in jobs}):
-                tasks = [name for name, b in jobs if b == from_baseline]
-                for out in launch(tasks, True, data_dir, env, tree(from_baseline)):
-                    results[key(out["name"], from_baseline)] = out
+        jobs = round_jobs(names, bool(args.baseline), r, settings)
+        results = {threads: {} for threads in settings}
+        if args.quick:  # one child per code and setting keeps the smoke run short
+            for from_baseline, threads in sorted({(b, t) for _, b, t in jobs}):
+                tasks = [name for name, b, t in jobs if (b, t) == (from_baseline, threads)]
+                for out in launch(tasks, True, data_dir, envs[threads], threads,
+                                  tree(from_baseline)):
+                    results[threads][key(out["name"], from_baseline)] = out
         else:
-            for name, from_baseline in jobs:
-                for out in launch([name], False, data_dir, env, tree(from_baseline)):
-                    results[key(out["name"], from_baseline)] = out
-                print(f"# round {r + 1}/{runs} {key(name, from_baseline)}: "
-                      f"{json.dumps({k: v for k, v in out.items() if k not in ('blas', 'sk_shallow')})}",
+            for name, from_baseline, threads in jobs:
+                for out in launch([name], False, data_dir, envs[threads], threads,
+                                  tree(from_baseline)):
+                    results[threads][key(out["name"], from_baseline)] = out
+                shown = {k: v for k, v in out.items() if k not in ("blas", "sk_shallow")}
+                print(f"# round {r + 1}/{runs} threads={threads} "
+                      f"{key(name, from_baseline)}: {json.dumps(shown)}",
                       file=sys.stderr, flush=True)
-        rounds.append(results)
+        for threads in settings:
+            rounds[threads].append(results[threads])
     if tmp is not None:
         tmp.cleanup()
     if baseline_dir is not None:
@@ -740,18 +834,18 @@ def main(argv=None):
 
     import sklearn
 
-    blas = next((v["blas"] for v in rounds[0].values() if "blas" in v), [])
     print(f"# sk_shallow benchmark ({'quick' if args.quick else 'full'} protocol)")
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; "
           f"{runs} paired round(s); {time.time() - started:.0f} s")
     print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "
-          f"{os.cpu_count()} cores; 1 BLAS thread per child")
+          f"{os.cpu_count()} cores")
     print(f"python {platform.python_version()}, numpy {np.__version__}, "
           f"scikit-learn {sklearn.__version__}, torch {_torch_version() if has_torch else 'absent'}")
-    for line in blas:
+    first = rounds[settings[0]][0]
+    for line in next((v["blas"] for v in first.values() if "blas" in v), []):
         print(f"blas: {line}")
     for label, from_baseline in (("sk_shallow", False), ("baseline sk_shallow", True)):
-        imported = [v["sk_shallow"] for k, v in rounds[0].items()
+        imported = [v["sk_shallow"] for k, v in first.items()
                     if k.endswith(BASELINE) == from_baseline]
         if imported:
             print(f"{label}: {imported[0]}")
@@ -759,22 +853,34 @@ def main(argv=None):
     print(f"children's environment: removed {removed or 'nothing (neither was set)'}"
           if not args.keep_blas_env else "children's environment: unchanged")
     print(f"command: python benchmarks/bench_mlp.py {' '.join(argv or sys.argv[1:])}".rstrip())
-    print()
-    for line in fit_table(summarise(rounds, names)):
-        print(line)
-    print()
-    for line in latency_table(rounds, size):
-        print(line)
-    print()
-    print("targets (paired median ratios; above the bar is met):")
-    for line in targets(rounds, summarise(rounds, names), size):
-        print(line)
-    if args.baseline:
+    for threads in settings:
+        setting_rounds = rounds[threads]
+        blas = next((v["blas"] for v in setting_rounds[0].values() if "blas" in v), [])
         print()
-        print(f"before/after: baseline {baseline_label} against this tree "
-              f"({_describe_this_tree()}); ratio = paired median of baseline time / this "
-              f"time, below {SLOWDOWN_BAR:g} is a slowdown past the 3 % bar:")
-        for line in baseline_table(rounds, names, size):
+        print(f"## {_describe_setting(threads, blas)}")
+        print()
+        rows = summarise(setting_rounds, names)
+        for line in fit_table(rows):
+            print(line)
+        print()
+        for line in latency_table(setting_rounds, size):
+            print(line)
+        print()
+        print(f"targets at threads={threads} (paired median ratios; at or above the bar is met):")
+        for line in targets(setting_rounds, rows, size):
+            print(line)
+        if args.baseline:
+            print()
+            print(f"before/after at threads={threads}: baseline {baseline_label} against this "
+                  f"tree ({_describe_this_tree()}); ratio = paired median of baseline time / "
+                  f"this time, below {SLOWDOWN_BAR:g} is a slowdown past the 3 % bar:")
+            for line in baseline_table(setting_rounds, names, size):
+                print(line)
+    if "1" in settings and "default" in settings:
+        print()
+        print("threads: speed-up from 1 thread to default threads (paired median of wall "
+              f"times; below {SLOWDOWN_BAR:g} more threads HURT, within 3 % no change):")
+        for line in scaling_table(rounds["1"], rounds["default"], names, size):
             print(line)
     return 0
 

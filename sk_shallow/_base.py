@@ -43,6 +43,7 @@ from ._network import (
 )
 from ._optimizers import SGD, Adam
 from ._solvers import History, Outcome, Validation, run_lbfgs, run_minibatch
+from ._threads import scipy_blas_single_threaded
 
 # Below this many rows, predict checks a plain ndarray itself instead of through
 # validate_data, whose fixed cost is most of a one-row prediction.
@@ -278,11 +279,12 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         start = params.flat.copy()
         optimizer = None
         if not config.stochastic:
-            outcome = run_lbfgs(
-                params, setup.layout, X, task.target, task.sw, setup.hidden, task.loss,
-                config.alpha, max_iter=config.max_iter, max_fun=config.max_fun, tol=config.tol,
-                history=setup.history, on_epoch=on_epoch,
-            )
+            with scipy_blas_single_threaded():
+                outcome = run_lbfgs(
+                    params, setup.layout, X, task.target, task.sw, setup.hidden, task.loss,
+                    config.alpha, max_iter=config.max_iter, max_fun=config.max_fun,
+                    tol=config.tol, history=setup.history, on_epoch=on_epoch,
+                )
         else:
             if incremental and setup.continuing and self._optimizer is not None:
                 optimizer = copy.deepcopy(self._optimizer)

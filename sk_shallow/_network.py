@@ -15,7 +15,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import activations as act
-from ._blas import axpy
 
 
 class Params(NamedTuple):
@@ -252,7 +251,8 @@ class Workspace:
 
     ``Z1, A1, G1 = g'(Z1) (batch_size, n_hidden)``, ``Z2, dZ2
     (batch_size, n_outputs)`` and ``ones (batch_size,)``; a smaller last batch
-    uses their leading rows, which stay C-contiguous.
+    uses their leading rows, which stay C-contiguous. ``penalty (n_weights,)``
+    holds the L2 term's gradient before it is added.
     """
 
     def __init__(self, layout, batch_size, dtype):
@@ -261,6 +261,7 @@ class Workspace:
         self.Z1, self.A1, self.G1 = (np.empty(hidden_shape, dtype) for _ in range(3))
         self.Z2, self.dZ2 = np.empty(output_shape, dtype), np.empty(output_shape, dtype)
         self.ones = np.ones(batch_size, dtype)
+        self.penalty = np.empty(layout.n_weights, dtype)
 
     def rows(self, n):
         """The buffers' first ``n`` rows."""
@@ -309,16 +310,19 @@ def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work
     np.matmul(ones, dZ1, out=grad.b1)                # db1 = sum over samples of dZ1
 
     if alpha:
-        value += _add_l2(params, grad, alpha, sw_sum)
+        value += _add_l2(params, grad, alpha, sw_sum, work.penalty)
     return value
 
 
-def _add_l2(params, grad, alpha, sw_sum):
-    """``grad += alpha / sum(sw) * W`` on the weights; return ``alpha / (2 sum(sw)) ||W||^2``."""
-    weights = params.flat[: params.W1.size + params.W2.size]
-    grad_weights = grad.flat[: weights.size]
+def _add_l2(params, grad, alpha, sw_sum, penalty):
+    """``grad += alpha / sum(sw) * W`` on the weights; return ``alpha / (2 sum(sw)) ||W||^2``.
+
+    ``penalty (n_weights,)`` is scratch for ``alpha / sum(sw) * W``: no temporary per batch.
+    """
+    weights = params.flat[: penalty.shape[0]]
+    grad_weights = grad.flat[: penalty.shape[0]]
     scale = alpha / sw_sum
-    axpy(scale, weights, grad_weights)  # one pass, no temporary
+    grad_weights += np.multiply(weights, scale, out=penalty)
     return 0.5 * scale * float(weights @ weights)
 
 
@@ -347,7 +351,8 @@ def loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alph
                                None if sw is None else sw[start:stop], sw_sum, hidden, loss,
                                0.0, work)
         if start:
-            axpy(1.0, block_grad.flat, grad.flat)
+            total = grad.flat
+            total += block_grad.flat
     if alpha:
-        value += _add_l2(params, grad, alpha, sw_sum)
+        value += _add_l2(params, grad, alpha, sw_sum, work.penalty)
     return value

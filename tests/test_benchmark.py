@@ -38,14 +38,25 @@ def _number(cell):
 
 @pytest.fixture(scope="module")
 def quick_output():
-    proc = subprocess.run([sys.executable, SCRIPT, "--quick"], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT, check=False)
+    proc = subprocess.run([sys.executable, SCRIPT, "--quick", "--threads", "default,1"],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout
 
 
-def test_quick_run_prints_the_fit_table(quick_output):
-    fit = next(t for t in _tables(quick_output) if t[0][0] == "variant")
+def _setting(output, threads):
+    """The part of the report under the ``## threads: <threads>`` heading."""
+    parts = re.split(r"^## threads: (\S+) ", output, flags=re.MULTILINE)
+    sections = dict(zip(parts[1::2], parts[2::2]))
+    return sections[threads]
+
+
+@pytest.mark.parametrize("threads", ["default", "1"])
+def test_quick_run_prints_the_fit_table_per_thread_setting(quick_output, threads):
+    section = _setting(quick_output, threads)
+    clock = "wall" if threads == "default" else "CPU"
+    assert section.startswith("(") and f"times and ratios are {clock} seconds" in section
+    fit = next(t for t in _tables(section) if t[0][0] == "variant")
     assert fit[0] == FIT_COLUMNS
     assert set(fit[1]) == {"---"}
     rows = {row[0]: dict(zip(FIT_COLUMNS, row)) for row in fit[2:]}
@@ -65,21 +76,56 @@ def test_quick_run_prints_the_fit_table(quick_output):
     assert rows["sk-lbfgs-f64"]["iters"].endswith("evals)")
 
 
-def test_quick_run_prints_latency_and_every_target(quick_output):
-    latency = next(t for t in _tables(quick_output) if t[0][0] == "predict_proba rows")
+@pytest.mark.parametrize("threads", ["default", "1"])
+def test_quick_run_prints_latency_and_every_bar(quick_output, threads):
+    section = _setting(quick_output, threads)
+    latency = next(t for t in _tables(section) if t[0][0] == "predict_proba rows")
     assert [int(row[0]) for row in latency[2:]] == [1, 100, 2000]
     for row in latency[2:]:
         assert all(_number(cell) > 0 for cell in row[1:])
-    lines = quick_output.splitlines()
-    verdict = re.compile(r": (-?[\d.]+ \(bar [\d.]+\) (met|NOT met)|\+[\d.]+ MB traced .*: (met|NOT met)$)")
-    for target in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"):
-        hits = [line for line in lines if line.startswith(f"- {target} ")]
-        assert hits, target
-        for line in hits:
-            # only the PyTorch comparison may be missing (torch is optional)
-            assert verdict.search(line) or ("PyTorch: not measured" in line), line
-    assert any(line.startswith("blas: ") for line in lines)
-    assert any(line.startswith("command: ") for line in lines)
+    lines = section.splitlines()
+    verdict = re.compile(r": -?[\d.]+ \(bar ([\d.]+)\) (met|NOT met)")
+    bars = {"adam f64, x MLP": 1.3, "adam f32, x MLP": 1.4, "sgd f64, x MLP": 1.0,
+            "lbfgs f64, x MLP": 1.0, "regressor f64, x MLPRegressor": 1.5,
+            "adam dtype='float32' on float64 X, x MLP f64": 1.0,
+            "predict_proba 1 rows, x MLP": 3.0, "predict_proba 100 rows, x MLP": 1.0,
+            "predict_proba 2000 rows, x MLP": 1.0}
+    for label, bar in bars.items():
+        line = next(line for line in lines if line.startswith(f"- {label}: "))
+        found = verdict.search(line)
+        assert found and float(found.group(1)) == bar, line
+    memory = [line for line in lines if line.startswith("- memory ")]
+    assert len(memory) == 4 and all(line.endswith(("met", "NOT met")) for line in memory)
+    assert any(line.startswith("blas: ") for line in quick_output.splitlines())
+    assert any(line.startswith("command: ") for line in quick_output.splitlines())
+
+
+def test_quick_run_with_both_settings_reports_threads_speed_up(quick_output):
+    table = next(t for t in _tables(quick_output) if t[0][0] == "variant" and "speed-up" in t[0])
+    rows = {row[0]: row for row in table[2:]}
+    assert {"sk-adam-f64 (s/epoch)", "mlp-adam-f64 (s/epoch)", "sk-proba 1 rows (us)",
+            "mlp-proba 1 rows (us)"} <= set(rows)
+    for label, (_, one, default, speedup, verdict) in rows.items():
+        assert _number(one) > 0 and _number(default) > 0, label
+        assert _number(speedup) == pytest.approx(_number(one) / _number(default), rel=0.02)
+        assert verdict in ("help", "no change", "HURT"), label
+
+
+def test_default_threads_unpin_and_a_number_pins_every_pool(monkeypatch):
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    try:
+        import bench_mlp
+    finally:
+        sys.path.pop(0)
+    for var in bench_mlp.THREAD_VARIABLES:
+        monkeypatch.setenv(var, "3")  # pinned in the parent's environment
+    default = bench_mlp.child_env(False, "default")
+    assert not set(bench_mlp.THREAD_VARIABLES) & set(default)
+    assert all(bench_mlp.child_env(False, "2")[var] == "2" for var in bench_mlp.THREAD_VARIABLES)
+    assert bench_mlp.parse_threads("default,1") == ["default", "1"]
+    for bad in ("0", "two", "1,1", ""):
+        with pytest.raises(ValueError, match="--threads"):
+            bench_mlp.parse_threads(bad)
 
 
 def test_baseline_run_compares_each_sk_variant_with_the_code_it_is_given(tmp_path):
@@ -91,7 +137,7 @@ def test_baseline_run_compares_each_sk_variant_with_the_code_it_is_given(tmp_pat
                            "--only", "mlp-proba,sk-proba,skreg-adam-f64"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert f"before/after: baseline {tmp_path} against this tree" in proc.stdout
+    assert f"before/after at threads=default: baseline {tmp_path} against this tree" in proc.stdout
     imported = dict(line.split(": ", 1) for line in proc.stdout.splitlines()
                     if line.startswith(("sk_shallow: ", "baseline sk_shallow: ")))
 

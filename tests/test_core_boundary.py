@@ -12,11 +12,11 @@ PACKAGE = Path(sk_shallow.__file__).parent
 # Each module's layer; a module may import from its own layer and the ones below.
 LAYERS = {
     # 0, the numeric core: plain NumPy, knows nothing of scikit-learn
-    "_version": 0, "_blas": 0, "activations": 0, "_losses": 0, "_network": 0,
+    "_version": 0, "activations": 0, "_losses": 0, "_network": 0,
     "_optimizers": 0, "_solvers": 0,
     # 1, what the estimators share: parameter checks, targets, reports, fitted state
     "_check_params": 1, "_targets": 1, "_fit_report": 1, "_fitted": 1, "_callbacks": 1,
-    "_docstrings": 1,
+    "_docstrings": 1, "_threads": 1,
     # 2, the estimator base; 3, the estimators; 4, tools built on them
     "_base": 2,
     "_classifier": 3, "_regressor": 3,
@@ -75,3 +75,11 @@ def test_the_layer_check_sees_an_upward_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from ._base import BaseShallowNet\nfrom . import __version__\n")
     assert list(package_modules_imported(bad)) == ["_base", "__version__"]
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_no_module_imports_scipys_blas_or_lapack(name):
+    # scipy's BLAS is a second OpenBLAS thread pool beside NumPy's: see test_one_blas_pool.py
+    for _, module, names in imports(PACKAGE / f"{name}.py"):
+        assert not module.startswith("scipy.linalg"), f"{name} imports {module}"
+        assert not (module == "scipy" and "linalg" in names), f"{name} imports scipy.linalg"

@@ -49,17 +49,33 @@ def test_first_adam_step_moves_each_parameter_by_the_learning_rate():
     np.testing.assert_allclose(theta, 1.0 - 0.01 * np.sign(grad), rtol=1e-5)
 
 
-def test_adam_matches_scikit_learns_rule_over_steps(rng):
+def test_adam_matches_scikit_learns_rule_bit_for_bit(rng):
+    # each product and sum rounded in MLP's order: the same numbers, not close ones
     from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
-    theta = rng.normal(size=5)
+    theta = rng.normal(size=50)
     reference = [theta.copy()]
-    ours, theirs = Adam(5, np.float64, 0.01), AdamOptimizer(reference, 0.01)
-    for _ in range(4):
-        grad = rng.normal(size=5)
+    ours, theirs = Adam(50, np.float64, 0.01), AdamOptimizer(reference, 0.01)
+    for _ in range(6):
+        grad = rng.normal(size=50)
         ours.step(theta, grad.copy())
         theirs.update_params(reference, [grad])
-    np.testing.assert_allclose(theta, reference[0], rtol=1e-12)
+    np.testing.assert_array_equal(theta, reference[0])
+
+
+@pytest.mark.parametrize(("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True)])
+def test_sgd_matches_scikit_learns_rule_bit_for_bit(momentum, nesterov, rng):
+    from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
+
+    theta = rng.normal(size=50)
+    reference = [theta.copy()]
+    ours = SGD(50, np.float64, 0.05, momentum=momentum, nesterov=nesterov)
+    theirs = SGDOptimizer(reference, 0.05, momentum=momentum, nesterov=nesterov)
+    for _ in range(6):
+        grad = rng.normal(size=50)
+        ours.step(theta, grad.copy())
+        theirs.update_params(reference, [grad])
+    np.testing.assert_array_equal(theta, reference[0])
 
 
 def test_float32_state_stays_float32():
