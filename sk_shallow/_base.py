@@ -27,7 +27,9 @@ from sklearn.utils.validation import validate_data
 
 from . import _check_params as check
 from . import _fit_report as report
+from ._arrays import dtype_name, float_dtypes, namespace_of, to_numpy
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
+from ._dispatch import check_same_namespace, compute_dtype, input_namespace
 from ._docstrings import fill
 from ._fitted import FittedNetwork
 from ._network import (
@@ -106,10 +108,11 @@ class FitSetup:
 
     config: check.FitConfig
     continuing: bool  # warm_start or partial_fit on a fitted network
+    xp: object  # the namespace (and device) the fit computes in
     X: object  # validated, in the fit dtype
-    y: np.ndarray  # validated (labels, not their encoding)
-    sample_weight: np.ndarray | None  # validated, as given
-    task: object  # the encoded targets, their loss and weights (sample x class)
+    y: object  # validated (labels, not their encoding)
+    sample_weight: np.ndarray | None  # validated, as given, on the host
+    task: object  # the encoded targets, their loss and weights (sample x class), on xp
     layout: Layout
     rng: np.random.RandomState  # after the initialisation drew from it
     params: Params
@@ -124,19 +127,24 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
     # the "?" link of the HTML repr (_repr_html_): the README's parameter table,
     # as PyPI shows it for this version
     # ------------------------------------------------------------------ input
-    def _validate_fit_input(self, X, y, reset, dtype):
+    def _validate_fit_input(self, X, y, reset, dtype, xp):
+        """X and y validated, X in the fit's dtype: ``dtype`` (a NumPy or the fitted
+        network's dtype), or X's own when None."""
         X, y = _validate_numeric(
             "X and y" if self._y_numeric else "X", self, X, y, reset=reset,
-            accept_sparse=("csr", "csc"), dtype=(np.float64, np.float32), multi_output=True,
+            accept_sparse=("csr", "csc"), dtype=float_dtypes(xp), multi_output=True,
             y_numeric=self._y_numeric,
         )
-        if dtype is not None and X.dtype != dtype:
-            X = X.astype(dtype)
+        requested = None if dtype is None else np.dtype(dtype_name(dtype))
+        dtype = compute_dtype(xp, requested, X.dtype)
+        if X.dtype != dtype:
+            X = xp.astype(X, dtype)
         return X, y
 
-    def _validate_predict_input(self, X):
-        """Return X ready for the forward pass, in the fitted dtype."""
+    def _validate_predict_input(self, X, method):
+        """Return X ready for the forward pass, in the fitted namespace and dtype."""
         self._check_fitted()
+        check_same_namespace(self, X, method)
         dtype = self._flat.dtype
         # Fast path for small plain arrays: the checks validate_data would make
         # (dtype, 2-D, feature count, finiteness), without its fixed cost.
@@ -150,17 +158,19 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             and np.isfinite(X).all()
         ):
             return X
+        xp = namespace_of(self._flat)
         X = _validate_numeric("X", self, X, reset=False, accept_sparse=("csr", "csc"),
-                              dtype=(np.float64, np.float32))
-        return X if X.dtype == dtype else X.astype(dtype)
+                              dtype=float_dtypes(xp))
+        return X if X.dtype == dtype else xp.astype(X, dtype)
 
     def _validate_sample_weight(self, sample_weight, n_samples, dtype):
+        """The weights validated, as a NumPy array in ``dtype``'s precision (or None)."""
         if sample_weight is None:
             return None
         if isinstance(sample_weight, numbers.Real):
             sample_weight = np.full(n_samples, sample_weight)
         try:
-            sw = np.asarray(sample_weight, dtype=dtype)
+            sw = np.asarray(to_numpy(sample_weight), dtype=dtype_name(dtype))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"sample_weight must be an array of numbers: {exc}") from None
         if sw.ndim != 1 or sw.shape[0] != n_samples:
@@ -237,16 +247,19 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
 
     def _prepare_fit(self, X, y, sample_weight, incremental, classes):
         """Check the parameters, validate and encode the data, initialise (or continue) the network."""
-        config = check.check_fit_params(self, incremental, self._check_task_params())
+        xp = input_namespace(X)
+        config = check.check_fit_params(self, incremental, self._check_task_params(), xp)
         continuing = self.__sklearn_is_fitted__() and (incremental or config.warm_start)
+        if continuing:
+            check_same_namespace(self, X, "partial_fit" if incremental else "fit")
         dtype = self._flat.dtype if continuing else config.dtype
-        X, y = self._validate_fit_input(X, y, reset=not continuing, dtype=dtype)
+        X, y = self._validate_fit_input(X, y, reset=not continuing, dtype=dtype, xp=xp)
         if X.shape[0] == 0:
             raise ValueError("X has 0 samples; at least one is required.")
         dtype = X.dtype
         sample_weight = self._validate_sample_weight(sample_weight, X.shape[0], dtype)
         task = self._encode_targets(y, sample_weight, config, continuing, incremental, classes,
-                                    dtype)
+                                    dtype).on(xp, dtype)
 
         layout = Layout(X.shape[1], config.n_hidden, task.n_outputs, config.hidden_name == "prelu")
         rng = check_random_state(self.random_state)
@@ -257,7 +270,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                     "last fit; warm_start and partial_fit continue the same network. Set "
                     "warm_start=False to start a new one."
                 )
-            params = layout.views(self._flat.copy())
+            params = layout.views(xp.copy(self._flat))
             # a copy, so that a failed partial_fit or warm refit leaves the old state
             history = copy.deepcopy(self._history)
             if not incremental:
@@ -267,16 +280,16 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 if (history.validation_scores is None) != (fresh.validation_scores is None):
                     history = fresh
         else:
-            params = init_params(layout, config.hidden_name, rng, dtype)
+            params = init_params(layout, config.hidden_name, rng, dtype, xp)
             history = _fresh_history(config, incremental)
         hidden = make_hidden(config.hidden, config.leaky_slope, params.slope)
-        return FitSetup(config, continuing, X, y, sample_weight, task, layout, rng, params,
+        return FitSetup(config, continuing, xp, X, y, sample_weight, task, layout, rng, params,
                         history, hidden)
 
     def _run_solver(self, setup, incremental, on_epoch):
         """Train ``setup.params`` in place; return the ``Outcome`` and the optimizer to keep."""
-        config, params, X, task = setup.config, setup.params, setup.X, setup.task
-        start = params.flat.copy()
+        config, params, X, task, xp = setup.config, setup.params, setup.X, setup.task, setup.xp
+        start = xp.copy(params.flat)
         optimizer = None
         if not config.stochastic:
             with scipy_blas_single_threaded():
@@ -289,11 +302,11 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             if incremental and setup.continuing and self._optimizer is not None:
                 optimizer = copy.deepcopy(self._optimizer)
             else:
-                optimizer = _make_optimizer(config, setup.layout.n_params, X.dtype)
+                optimizer = _make_optimizer(config, setup.layout.n_params, X.dtype, xp)
             X_train, target_train, sw_train, validation = X, task.target, task.sw, None
             if config.early_stopping:
                 X_train, target_train, sw_train, validation = _split_validation(
-                    X, task, config.validation_fraction, setup.rng)
+                    X, task, config.validation_fraction, setup.rng, xp)
             n_train = X_train.shape[0]
             batch_size = min(200, n_train) if config.batch_size == "auto" else config.batch_size
             if batch_size > n_train:
@@ -316,8 +329,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                               detail=report.diverged_on_training_data(setup.history.n_iter))
         return outcome, optimizer
 
-    def _logits(self, X):
-        X = self._validate_predict_input(X)
+    def _logits(self, X, method):
+        X = self._validate_predict_input(X, method)
         params = self._params()
         return logits(params, X, self._hidden(params))
 
@@ -328,13 +341,14 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         A1 : ndarray of shape (n_samples, n_hidden)
             In the fitted dtype.
         """
-        X = self._validate_predict_input(X)
+        X = self._validate_predict_input(X, "hidden_activations")
         params = self._params()
         return hidden_layer(params, X, self._hidden(params))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.array_api_support = True
         return tags
 
 
@@ -342,15 +356,15 @@ def _fresh_history(config, incremental):
     return History.start(config.early_stopping and not incremental and config.stochastic)
 
 
-def _make_optimizer(config, n_params, dtype):
+def _make_optimizer(config, n_params, dtype, xp):
     if config.solver == "sgd":
         return SGD(n_params, dtype, config.learning_rate_init, config.learning_rate,
-                   config.momentum, config.nesterovs_momentum, config.power_t)
+                   config.momentum, config.nesterovs_momentum, config.power_t, xp=xp)
     return Adam(n_params, dtype, config.learning_rate_init, config.beta_1, config.beta_2,
-                config.epsilon)
+                config.epsilon, xp=xp)
 
 
-def _split_validation(X, task, validation_fraction, rng):
+def _split_validation(X, task, validation_fraction, rng, xp):
     """Hold out ``validation_fraction`` of the rows for early stopping, as MLP splits them."""
     indices = np.arange(X.shape[0])
     try:
@@ -368,9 +382,11 @@ def _split_validation(X, task, validation_fraction, rng):
         )
     # kept in train_test_split's order, as MLP keeps it: the epochs then shuffle
     # from the same starting order
+    train_rows, val_rows = xp.from_host(train_idx), xp.from_host(val_idx)
     sw = task.sw
-    sw_train = None if sw is None else sw[train_idx]
-    sw_val = None if sw is None else sw[val_idx]
-    validation = Validation(X[val_idx], task.target[val_idx], sw_val,
-                            lambda Z2: task.score(Z2, val_idx, sw_val))
-    return X[train_idx], task.target[train_idx], sw_train, validation
+    sw_train = None if sw is None else xp.take_rows(sw, train_rows)
+    sw_val = None if sw is None else xp.take_rows(sw, val_rows)
+    validation = Validation(xp.take_rows(X, val_rows), xp.take_rows(task.target, val_rows),
+                            sw_val, lambda Z2: task.score(Z2, val_rows, sw_val))
+    return (xp.take_rows(X, train_rows), xp.take_rows(task.target, train_rows), sw_train,
+            validation)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as act
+from ._arrays import NUMPY, float_dtypes, to_numpy
 
 SOLVERS = ("adam", "sgd", "lbfgs")
 LEARNING_RATES = ("constant", "invscaling", "adaptive")
@@ -113,22 +114,28 @@ def check_dtype(value):
     return dtype
 
 
-def check_custom_activation(pair):
-    """Validate a ``(g, g_grad)`` pair by central differences on a few points."""
+def check_custom_activation(pair, xp=NUMPY):
+    """Validate a ``(g, g_grad)`` pair by central differences on a few points.
+
+    The points are an array of ``xp``, the namespace the fit computes in: a pair
+    written for torch tensors need not take NumPy arrays.
+    """
     if len(pair) != 2 or not all(callable(f) for f in pair):
         raise InvalidParameterError(
             f"hidden_activation={pair!r} is not valid: a custom activation is a pair "
             "(g, g_grad) of callables, g(Z) -> A and g_grad(Z, A) -> dA/dZ."
         )
     g, g_grad = pair
-    Z = np.linspace(-2.5, 2.5, 12).reshape(3, 4) + 0.0123  # off the kinks at 0
-    step = 1e-6
+    dtype = float_dtypes(xp)[0]
+    # central differences in float32 (a device without float64) need a wider step
+    step, tolerance = (1e-6, 1e-4) if "64" in str(dtype) else (1e-2, 1e-2)
+    Z = xp.from_host(np.linspace(-2.5, 2.5, 12).reshape(3, 4) + 0.0123, dtype)  # off 0
     try:
-        A = np.asarray(g(Z), dtype=float)
-        analytic = np.asarray(g_grad(Z, A), dtype=float)
-        numeric = (np.asarray(g(Z + step), dtype=float) - np.asarray(g(Z - step), dtype=float)) / (
-            2 * step
-        )
+        A_xp = g(Z)
+        A = np.asarray(to_numpy(A_xp), dtype=float)
+        analytic = np.asarray(to_numpy(g_grad(Z, A_xp)), dtype=float)
+        numeric = (np.asarray(to_numpy(g(Z + step)), dtype=float)
+                   - np.asarray(to_numpy(g(Z - step)), dtype=float)) / (2 * step)
     except Exception as exc:
         raise InvalidParameterError(
             f"hidden_activation: calling the custom pair on a (3, 4) array failed: {exc!r}"
@@ -139,7 +146,7 @@ def check_custom_activation(pair):
             f"Z's shape {Z.shape}; got {A.shape} and {analytic.shape}."
         )
     error = np.max(np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric)))
-    if not np.isfinite(error) or error > 1e-4:
+    if not np.isfinite(error) or error > tolerance:
         raise InvalidParameterError(
             "hidden_activation: the derivative g_grad does not match central differences "
             f"of g (max relative error {error:.3g} on points in [-2.5, 2.5]); g_grad(Z, A) "
@@ -184,10 +191,10 @@ class FitConfig:
         return self.solver != "lbfgs"
 
 
-def check_hidden_activation(spec):
+def check_hidden_activation(spec, xp=NUMPY):
     """Return ``(hidden, hidden_name)`` for a name or a custom ``(g, g_grad)`` pair."""
     if isinstance(spec, tuple | list) and not isinstance(spec, str):
-        check_custom_activation(tuple(spec))
+        check_custom_activation(tuple(spec), xp)
         return tuple(spec), "custom"
     try:
         name = act.resolve(spec)
@@ -196,13 +203,14 @@ def check_hidden_activation(spec):
     return name, name
 
 
-def check_fit_params(est, incremental, task_params):
+def check_fit_params(est, incremental, task_params, xp=NUMPY):
     """Check every constructor parameter of ``est``; return the ``FitConfig`` of this fit.
 
-    ``task_params``: the estimator's own checked parameters (``output``, ``loss``).
+    ``task_params``: the estimator's own checked parameters (``output``, ``loss``);
+    ``xp``: the namespace the fit computes in.
     """
     n_hidden = check_int("n_hidden", est.n_hidden, 1)
-    hidden, hidden_name = check_hidden_activation(est.hidden_activation)
+    hidden, hidden_name = check_hidden_activation(est.hidden_activation, xp)
     early_stopping = check_bool("early_stopping", est.early_stopping)
     config = FitConfig(
         n_hidden=n_hidden,

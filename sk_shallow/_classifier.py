@@ -10,7 +10,9 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
 
 from . import _check_params as check
+from ._arrays import dtype_name, holds_numbers, namespace_of, to_numpy
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
+from ._dispatch import input_namespace, move
 from ._docstrings import fill
 from ._targets import FittedLabels, class_weighted, encode_labels, indices_from_logits
 from .activations import log_logistic, log_softmax, softmax
@@ -182,11 +184,20 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
-        """The ``_Labels`` of y, with ``sample_weight`` times the class weights."""
-        previous = (FittedLabels(self.classes_, self._target_kind, self.out_activation_)
-                    if continuing else None)
-        labels = encode_labels(y, config.output, previous, incremental, classes, dtype)
-        labels.sw = class_weighted(sample_weight, labels, self.class_weight, dtype)
+        """The ``Labels`` of y (on the host), with ``sample_weight`` times the class weights.
+
+        ``classes_`` will be in y's namespace (NumPy for strings).
+        """
+        host_dtype = np.dtype(dtype_name(dtype))
+        previous = (FittedLabels(to_numpy(self.classes_), self._target_kind,
+                                 self.out_activation_) if continuing else None)
+        labels = encode_labels(to_numpy(y), config.output, previous, incremental,
+                               None if classes is None else to_numpy(classes), host_dtype)
+        labels.sw = class_weighted(sample_weight, labels, self.class_weight, host_dtype)
+        if continuing:
+            labels.classes = self.classes_
+        elif holds_numbers(labels.classes):
+            labels.classes = input_namespace(y).from_host(labels.classes)
         return labels
 
 
@@ -199,7 +210,7 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
             One column per output; a 1-D array for binary targets, positive
             for the second class.
         """
-        Z2 = self._logits(X)
+        Z2 = self._logits(X, "decision_function")
         return Z2[:, 0] if Z2.shape[1] == 1 and self._target_kind != "multilabel-indicator" else Z2
 
     def predict(self, X: MatrixLike) -> np.ndarray:
@@ -211,10 +222,14 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         """
         self._check_fitted()
         if self._target_kind == "multilabel-indicator":
-            return indices_from_logits(self._logits(X), self._target_kind)
+            return indices_from_logits(self._logits(X, "predict"), self._target_kind)
         # argmax of the probabilities themselves, so that predict always equals
         # classes_[argmax(predict_proba)], ties and rounding included
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self._proba(X, "predict")
+        xp, labels = namespace_of(proba), namespace_of(self.classes_)
+        predicted = labels.take(self.classes_, move(xp.argmax(proba, axis=1), labels), axis=0)
+        # numeric labels come back in X's namespace, strings stay NumPy
+        return move(predicted, xp) if holds_numbers(predicted) else predicted
 
     def predict_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Class probabilities; rows sum to 1 except for multilabel targets.
@@ -223,17 +238,18 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         proba : ndarray of shape (n_samples, n_classes)
             The probability of each class, columns in the order of ``classes_``.
         """
-        Z2 = self._logits(X)
+        return self._proba(X, "predict_proba")
+
+    def _proba(self, X, method):
+        Z2 = self._logits(X, method)
+        xp = namespace_of(Z2)
         if self._target_kind == "multilabel-indicator":
             return self._loss.predict(Z2)
         if Z2.shape[1] == 1:
             # [sigmoid(-z), sigmoid(z)]: no 1 - p cancellation near p = 1
-            proba = np.empty((Z2.shape[0], 2), dtype=Z2.dtype)
-            proba[:, 0] = self._loss.predict(-Z2[:, 0])
-            proba[:, 1] = self._loss.predict(Z2[:, 0])
-            return proba
+            return xp.stack([xp.expit(-Z2[:, 0]), xp.expit(Z2[:, 0])], axis=1)
         if self.out_activation_ == "softmax":
-            return softmax(Z2, out=Z2)
+            return softmax(Z2, out=xp.reuse(Z2))
         # one-vs-rest sigmoids normalised: softmax of log sigmoid stays finite
         # even where every sigmoid underflows to 0
         return softmax(log_logistic(Z2))
@@ -245,11 +261,12 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         log_proba : ndarray of shape (n_samples, n_classes)
             The log-probability of each class, columns in the order of ``classes_``.
         """
-        Z2 = self._logits(X)
+        Z2 = self._logits(X, "predict_log_proba")
         if self._target_kind == "multilabel-indicator":
             return log_logistic(Z2)
         if Z2.shape[1] == 1:
-            return np.column_stack([log_logistic(-Z2[:, 0]), log_logistic(Z2[:, 0])])
+            xp = namespace_of(Z2)
+            return xp.stack([log_logistic(-Z2[:, 0]), log_logistic(Z2[:, 0])], axis=1)
         if self.out_activation_ == "softmax":
             return log_softmax(Z2)
         return log_softmax(log_logistic(Z2))

@@ -6,12 +6,15 @@ A fitted estimator holds one flat parameter vector ``_flat`` and the layout
 so they survive pickling as views of the one buffer.
 """
 
+import copy
 import types
 import warnings
 
 from sklearn.exceptions import InconsistentVersionWarning, NotFittedError
 
 from . import _version
+from ._arrays import namespace_of
+from ._dispatch import host_copy, moved_state
 from ._network import Layout, make_hidden
 
 
@@ -99,10 +102,49 @@ class FittedNetwork:
             raise AttributeError("prelu_slopes_ exists only after a fit with hidden_activation='prelu'")
         return self._params().slope
 
+    # ------------------------------------------------------------------ devices
+    def move_to(self, like):
+        """Move the fitted network to the array namespace and device of ``like``.
+
+        A network fitted with ``array_api_dispatch`` on computes where its data
+        were (a torch tensor on a GPU, say) and predicts there only. A saved
+        network is always loaded as a NumPy one: this puts it back on a device,
+        or takes one off it (``like`` a NumPy array). Class labels that are not
+        numbers stay NumPy arrays.
+
+        Parameters
+        ----------
+        like : array
+            Any array of the namespace and device to move to, e.g. the data to predict.
+
+        Returns
+        -------
+        self : object
+            The estimator, its fitted arrays moved.
+        """
+        self._check_fitted()
+        xp = namespace_of(like)
+        for name, value in list(vars(self).items()):
+            setattr(self, name, moved_state(value, xp))
+        return self
+
     # ------------------------------------------------------------------ pickling
     def __getstate__(self):
-        # pickle, joblib, copy and skops.io all go through here
-        return dict(super().__getstate__(), _sk_shallow_version=_version.__version__)
+        # pickle, joblib and skops.io go through here: arrays on a device are saved
+        # as NumPy arrays, so that a network fitted on a GPU loads where there is none
+        return dict(host_copy(super().__getstate__()), _sk_shallow_version=_version.__version__)
+
+    def __copy__(self):
+        # copies stay on the device (pickling's __getstate__ would bring them to the host)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
+
+    def __deepcopy__(self, memo):
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     def __setstate__(self, state):
         """Refuse a state saved by another major version of sk_shallow; warn on a minor one.

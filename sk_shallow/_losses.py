@@ -26,20 +26,17 @@ saturated, confidently wrong samples (unscaled inputs) do not make the loss jump
 and end training epochs before MLP would.
 """
 
-import numpy as np
-from scipy.special import expit, logsumexp, xlogy
+import math
 
+from ._arrays import namespace_of
 from .activations import softmax
 
 
-def _weighted_mean(per_sample, sw, sw_sum):
-    total = per_sample.sum() if sw is None else per_sample @ sw
-    return float(total) / sw_sum
-
-
-# -log(eps) per dtype: MLP's largest -log p, its probabilities clipped at eps
-_LARGEST_MINUS_LOG_P = {np.dtype(dt): -float(np.log(np.finfo(dt).eps))
-                        for dt in (np.float32, np.float64)}
+def _weighted_mean(xp, per_sample, sw, sw_sum):
+    # an array scalar, in float64 where the device has it: a device's loss stays
+    # on the device until the epoch ends
+    total = xp.sum(per_sample) if sw is None else per_sample @ sw
+    return xp.widest(total) / sw_sum
 
 
 class _Loss:
@@ -51,17 +48,18 @@ class _Loss:
         loss.capped = True
         return loss
 
-    def _cap(self, per_sample, dtype):
+    def _cap(self, xp, per_sample, dtype):
         # dtype is the logits': float32 logits give float32 probabilities in MLP
         if self.capped:
-            np.minimum(per_sample, _LARGEST_MINUS_LOG_P[np.dtype(dtype)], out=per_sample)
+            # -log(eps): MLP's largest -log p, its probabilities clipped at eps
+            per_sample = xp.minimum(per_sample, -math.log(xp.eps(dtype)), out=per_sample)
         return per_sample
 
 
-def _exp_ceiling(dtype):
+def _exp_ceiling(xp, dtype):
     # e^z is capped a factor e^30 below the largest finite float instead of
     # overflowing, which leaves room to sum ~1e13 such terms into a loss
-    return np.log(np.finfo(dtype).max) - 30.0
+    return math.log(xp.largest(dtype)) - 30.0
 
 
 class BinaryLogLoss(_Loss):
@@ -70,18 +68,19 @@ class BinaryLogLoss(_Loss):
     output = "logistic"
 
     def predict(self, Z2):
-        return expit(Z2)
+        return namespace_of(Z2).expit(Z2)
 
     def loss(self, Z2, Y, sw, sw_sum):
-        per_sample = self._cap(np.logaddexp(0, Z2) - Y * Z2, Z2.dtype).sum(axis=1)
-        return _weighted_mean(per_sample, sw, sw_sum)
+        xp = namespace_of(Z2)
+        per_entry = self._cap(xp, xp.logaddexp(0.0, Z2) - Y * Z2, Z2.dtype)
+        return _weighted_mean(xp, xp.sum(per_entry, axis=1), sw, sw_sum)
 
-    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2):
-        """Return the weighted mean loss; write ``dZ2 = sigmoid(Z2) - Y`` (unweighted)."""
+    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2=None):
+        """``(weighted mean loss, dZ2 = sigmoid(Z2) - Y)``, the delta unweighted, into ``dZ2``."""
         value = self.loss(Z2, Y, sw, sw_sum)
-        expit(Z2, out=dZ2)
+        dZ2 = namespace_of(Z2).expit(Z2, out=dZ2)
         dZ2 -= Y
-        return value
+        return value, dZ2
 
 
 class CrossEntropy(_Loss):
@@ -93,37 +92,32 @@ class CrossEntropy(_Loss):
         return softmax(Z2)
 
     def loss(self, Z2, y, sw, sw_sum):
-        rows = np.arange(Z2.shape[0])
-        per_sample = self._cap(logsumexp(Z2, axis=1) - Z2[rows, y], Z2.dtype)
-        return _weighted_mean(per_sample, sw, sw_sum)
+        xp = namespace_of(Z2)
+        per_sample = self._cap(xp, xp.logsumexp(Z2, axis=1) - xp.at_index(Z2, y), Z2.dtype)
+        return _weighted_mean(xp, per_sample, sw, sw_sum)
 
-    def loss_and_delta(self, Z2, y, sw, sw_sum, dZ2):
-        """Return the weighted mean loss; write ``dZ2 = softmax(Z2) - onehot(y)``.
+    def loss_and_delta(self, Z2, y, sw, sw_sum, dZ2=None):
+        """``(weighted mean loss, dZ2 = softmax(Z2) - onehot(y))``, into ``dZ2``.
 
         One exponential serves both: ``e^(z - max z)`` in ``dZ2`` gives the
         log-sum-exp of the loss and, normalised, the softmax; no one-hot matrix.
         """
-        if not (Z2.flags.c_contiguous and dZ2.flags.c_contiguous):
-            delta = np.empty(Z2.shape, dtype=dZ2.dtype)
-            value = self.loss_and_delta(np.ascontiguousarray(Z2), y, sw, sw_sum, delta)
-            dZ2[...] = delta
-            return value
-        n_samples, n_classes = Z2.shape
-        # Positions in the flat arrays: on a 200 x 10 batch one take of each
-        # row's max and true logit costs half of a row-wise max and [rows, y].
-        row_start = np.arange(0, n_samples * n_classes, n_classes)
-        true_at = row_start + y
-        logits = Z2.reshape(-1)
-        shift = logits.take(Z2.argmax(axis=1) + row_start)
-        true_logit = logits.take(true_at)
-        np.subtract(Z2, shift[:, None], out=dZ2)
-        np.exp(dZ2, out=dZ2)
-        normaliser = dZ2 @ np.ones(n_classes, dtype=dZ2.dtype)
-        per_sample = np.log(normaliser) + shift - true_logit  # logsumexp(z) - z_y
-        self._cap(per_sample, Z2.dtype)
+        xp = namespace_of(Z2)
+        shift = xp.row_max(Z2)
+        true_logit = xp.at_index(Z2, y)
+        dZ2 = xp.subtract(Z2, shift[:, None], out=dZ2)
+        dZ2 = xp.exp(dZ2, out=dZ2)
+        normaliser = xp.row_sum(dZ2)
+        per_sample = xp.log(normaliser) + shift - true_logit  # logsumexp(z) - z_y
+        per_sample = self._cap(xp, per_sample, Z2.dtype)
         dZ2 /= normaliser[:, None]
-        dZ2.reshape(-1)[true_at] -= 1
-        return _weighted_mean(per_sample, sw, sw_sum)
+        dZ2 = xp.subtract_one_at(dZ2, y)
+        return _weighted_mean(xp, per_sample, sw, sw_sum), dZ2
+
+
+def _half_squares(xp, residual):
+    # half the squared error summed over the outputs, shape (n_samples,)
+    return 0.5 * xp.vecdot(residual, residual, axis=-1)
 
 
 class SquaredError(_Loss):
@@ -135,15 +129,14 @@ class SquaredError(_Loss):
         return Z2
 
     def loss(self, Z2, Y, sw, sw_sum):
-        residual = Z2 - Y
-        per_sample = 0.5 * np.einsum("ij,ij->i", residual, residual)
-        return _weighted_mean(per_sample, sw, sw_sum)
+        xp = namespace_of(Z2)
+        return _weighted_mean(xp, _half_squares(xp, Z2 - Y), sw, sw_sum)
 
-    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2):
-        """Return the weighted mean loss; write ``dZ2 = Z2 - Y``."""
-        residual = np.subtract(Z2, Y, out=dZ2)
-        per_sample = 0.5 * np.einsum("ij,ij->i", residual, residual)
-        return _weighted_mean(per_sample, sw, sw_sum)
+    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2=None):
+        """``(weighted mean loss, dZ2 = Z2 - Y)``, into ``dZ2``."""
+        xp = namespace_of(Z2)
+        residual = xp.subtract(Z2, Y, out=dZ2)
+        return _weighted_mean(xp, _half_squares(xp, residual), sw, sw_sum), residual
 
 
 class PoissonLoss(_Loss):
@@ -152,18 +145,21 @@ class PoissonLoss(_Loss):
     output = "exp"
 
     def predict(self, Z2):
-        return np.exp(np.minimum(Z2, _exp_ceiling(Z2.dtype)))
+        xp = namespace_of(Z2)
+        return xp.exp(xp.minimum(Z2, _exp_ceiling(xp, Z2.dtype)))
 
     def loss(self, Z2, Y, sw, sw_sum):
+        xp = namespace_of(Z2)
         mean = self.predict(Z2)
         # y log y - y makes the loss zero at a perfect fit; xlogy(0, 0) = 0
-        per_sample = (mean - Y * Z2 + xlogy(Y, Y) - Y).sum(axis=1)
-        return _weighted_mean(per_sample, sw, sw_sum)
+        per_sample = xp.sum(mean - Y * Z2 + xp.xlogy(Y, Y) - Y, axis=1)
+        return _weighted_mean(xp, per_sample, sw, sw_sum)
 
-    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2):
-        """Return the weighted mean loss; write ``dZ2 = exp(Z2) - Y``."""
+    def loss_and_delta(self, Z2, Y, sw, sw_sum, dZ2=None):
+        """``(weighted mean loss, dZ2 = exp(Z2) - Y)``, into ``dZ2``."""
+        xp = namespace_of(Z2)
         value = self.loss(Z2, Y, sw, sw_sum)
-        np.minimum(Z2, _exp_ceiling(Z2.dtype), out=dZ2)
-        np.exp(dZ2, out=dZ2)
+        dZ2 = xp.minimum(Z2, _exp_ceiling(xp, Z2.dtype), out=dZ2)
+        dZ2 = xp.exp(dZ2, out=dZ2)
         dZ2 -= Y
-        return value
+        return value, dZ2

@@ -8,13 +8,18 @@ All parameters live in one flat buffer; ``W1, W2, b1, b2`` (and the prelu
 slopes) are views into it, so an optimiser updates them in a few in-place
 passes over one array and L-BFGS sees the same vector without packing. The
 weights come first, so the L2 penalty reads one contiguous slice.
+
+Every function works in the namespace of its arrays (``_arrays``): NumPy, or
+torch, CuPy and array-api-strict arrays on their own device.
 """
 
 from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import activations as act
+from ._arrays import NUMPY, namespace_of
 
 
 class Params(NamedTuple):
@@ -24,12 +29,12 @@ class Params(NamedTuple):
     ``b2 (n_outputs,)``, ``slope (n_hidden,)`` or None (prelu only).
     """
 
-    flat: np.ndarray
-    W1: np.ndarray
-    b1: np.ndarray
-    W2: np.ndarray
-    b2: np.ndarray
-    slope: np.ndarray | None
+    flat: object
+    W1: object
+    b1: object
+    W2: object
+    b2: object
+    slope: object
 
 
 PRELU_INITIAL_SLOPE = 0.25
@@ -52,7 +57,8 @@ class Layout(NamedTuple):
         return self.n_weights + self.n_hidden + self.n_outputs + self.learns_slope * self.n_hidden
 
     def views(self, flat):
-        """Split ``flat (n_params,)`` into ``Params`` views (no copies)."""
+        """Split ``flat (n_params,)`` into ``Params`` views (no copies), in its namespace."""
+        xp = namespace_of(flat)
         F, H, K = self.n_features, self.n_hidden, self.n_outputs
         w1_end = F * H
         w2_end = w1_end + H * K
@@ -61,34 +67,37 @@ class Layout(NamedTuple):
         slope = flat[b2_end : b2_end + H] if self.learns_slope else None
         return Params(
             flat,
-            flat[:w1_end].reshape(F, H),
+            xp.reshape(flat[:w1_end], (F, H)),
             flat[w2_end:b1_end],
-            flat[w1_end:w2_end].reshape(H, K),
+            xp.reshape(flat[w1_end:w2_end], (H, K)),
             flat[b1_end:b2_end],
             slope,
         )
 
-    def empty(self, dtype):
-        return self.views(np.empty(self.n_params, dtype=dtype))
+    def empty(self, dtype, xp=NUMPY):
+        return self.views(xp.empty(self.n_params, dtype))
 
-    def pack(self, W1, b1, W2, b2, slope=None, dtype=np.float64):
-        params = self.empty(dtype)
+    def pack(self, W1, b1, W2, b2, slope=None, dtype=np.float64, xp=NUMPY):
+        """``Params`` holding these host arrays, in ``dtype`` on ``xp``'s device."""
+        host = np.empty(self.n_params, dtype=np.float64)
+        params = self.views(host)
         params.W1[...] = W1
         params.b1[...] = b1
         params.W2[...] = W2
         params.b2[...] = b2
         if self.learns_slope:
             params.slope[...] = PRELU_INITIAL_SLOPE if slope is None else slope
-        return params
+        return self.views(xp.from_host(host, dtype))
 
 
-def init_params(layout, hidden_name, rng, dtype):
+def init_params(layout, hidden_name, rng, dtype, xp=NUMPY):
     """Glorot-uniform weights and biases, drawn as scikit-learn's MLP draws them.
 
     Each layer draws ``U(-b, b)`` with ``b = sqrt(6 / (fan_in + fan_out))``
     (2 instead of 6 for a logistic hidden layer), weights then biases, in the
-    order W1, b1, W2, b2 and always in float64: the same ``rng`` state gives
-    the same starting point as ``MLPClassifier(hidden_layer_sizes=(n_hidden,))``.
+    order W1, b1, W2, b2 and always in float64 on the host: the same ``rng``
+    state gives the same starting point as
+    ``MLPClassifier(hidden_layer_sizes=(n_hidden,))``, on every device.
     Random biases matter for relu units: with zero biases and He weights many
     units start (and stay) dead on small, unscaled data. Never zeros: units
     that start equal receive equal gradients and never differentiate.
@@ -103,7 +112,7 @@ def init_params(layout, hidden_name, rng, dtype):
 
     W1, b1 = glorot(F, H)
     W2, b2 = glorot(H, K)
-    return layout.pack(W1, b1, W2, b2, dtype=dtype)
+    return layout.pack(W1, b1, W2, b2, dtype=dtype, xp=xp)
 
 
 class Hidden(NamedTuple):
@@ -123,16 +132,17 @@ def make_hidden(spec, leaky_slope=0.01, slope=None):
     """Build the ``Hidden`` record for a canonical name or a ``(g, g_grad)`` pair.
 
     ``slope`` is the ``Params.slope`` view the prelu reads (and training
-    updates in place), required for ``'prelu'`` only.
+    updates in place), required for ``'prelu'`` only. A custom pair gets and
+    returns arrays of the data's namespace.
     """
     if isinstance(spec, tuple):
         g, g_prime = spec
 
         def custom(Z, out=None):
-            return _into(out, np.asarray(g(Z), dtype=Z.dtype))
+            return _into(out, namespace_of(Z).asarray(g(Z), dtype=Z.dtype))
 
         def custom_grad(Z, A, out=None):
-            return _into(out, np.asarray(g_prime(Z, A), dtype=Z.dtype))
+            return _into(out, namespace_of(Z).asarray(g_prime(Z, A), dtype=Z.dtype))
 
         return Hidden("custom", custom, custom_grad)
     if spec == "leaky_relu":
@@ -157,46 +167,40 @@ def make_hidden(spec, leaky_slope=0.01, slope=None):
 def _into(out, A):
     if out is None:
         return A
-    np.copyto(out, A)
-    return out
-
-
-def _matmul_into(A, B, out):
-    if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
-        return np.matmul(A, B, out=out)
-    out[...] = A @ B  # sparse X, or X.T: scipy's ``@`` returns a new array
+    out[...] = A
     return out
 
 
 def forward(params, X, hidden, Z1=None, A1=None, Z2=None, *, to_logits=True):
     """The forward pass; returns ``(Z1, A1, Z2)``.
 
-    Buffers given are written into; those left None are allocated, ``A1`` then
-    in ``Z1``'s (``g`` works in place), which suits every pass whose backward
-    will not need ``Z1``. With ``to_logits=False`` the pass stops at the hidden
-    layer and returns ``Z2 = None``.
+    Buffers given are written into; where ``A1`` is left None on NumPy it takes
+    ``Z1``'s buffer (``g`` works in place), which suits every pass whose
+    backward will not need ``Z1``. With ``to_logits=False`` the pass stops at
+    the hidden layer and returns ``Z2 = None``.
     """
-    Z1 = X @ params.W1 if Z1 is None else _matmul_into(X, params.W1, Z1)
+    xp = namespace_of(params.flat)
+    Z1 = xp.matmul(X, params.W1, out=Z1)
     Z1 += params.b1
-    A1 = hidden.g(Z1, out=Z1 if A1 is None else A1)
+    A1 = hidden.g(Z1, out=xp.reuse(Z1) if A1 is None else A1)
     if not to_logits:
         return Z1, A1, None
-    Z2 = A1 @ params.W2 if Z2 is None else np.matmul(A1, params.W2, out=Z2)
+    Z2 = xp.matmul(A1, params.W2, out=Z2)
     Z2 += params.b2
     return Z1, A1, Z2
 
 
-# Rows per block of predict's forward pass on large dense inputs: a block's
-# hidden layer (1024 x n_hidden) stays in cache between its matrix products.
+# Rows per block of predict's forward pass on large dense NumPy inputs: a
+# block's hidden layer (1024 x n_hidden) stays in cache between its products.
 FORWARD_BLOCK_ROWS = 1024
 
 
 def logits(params, X, hidden):
     """``Z2 (n_samples, n_outputs)`` for prediction.
 
-    A dense X of more than ``FORWARD_BLOCK_ROWS`` rows goes through in blocks of
-    rows that reuse one hidden-layer buffer: the same products, a fraction of
-    the memory, and bias and activation passes over cached data.
+    A dense NumPy X of more than ``FORWARD_BLOCK_ROWS`` rows goes through in
+    blocks of rows that reuse one hidden-layer buffer: the same products, a
+    fraction of the memory, and bias and activation passes over cached data.
     """
     n_samples = X.shape[0]
     if not isinstance(X, np.ndarray) or n_samples <= FORWARD_BLOCK_ROWS:
@@ -223,107 +227,118 @@ def finite_logits(params, X, hidden):
     fraction of a forward pass: every built-in ``g`` has
     ``|g(z)| <= max(1, slope) |z| + 1``, and a prelu slope is part of theta.
     """
+    xp = namespace_of(params.flat)
     with np.errstate(over="ignore", invalid="ignore"):
         if hidden.name != "custom":
-            values = X if isinstance(X, np.ndarray) else X.data  # CSR/CSC: stored values
-            # max |X| without np.abs(X), a temporary the size of X
-            x_max = max(float(values.max()), -float(values.min())) if values.size else 0.0
-            w_max = float(np.abs(params.flat).max())
+            values = X.data if sp.issparse(X) else X  # CSR/CSC: the stored values
+            # max |X| without abs(X), a temporary the size of X
+            x_max = (max(float(xp.max(values)), -float(xp.min(values)))
+                     if values.shape[0] else 0.0)
+            w_max = float(xp.max(xp.abs(params.flat)))
             n_features, n_hidden = params.W1.shape
             a_max = max(1.0, w_max) * (n_features * x_max * w_max + w_max) + 1.0
-            if n_hidden * a_max * w_max + w_max < np.finfo(params.flat.dtype).max / 4:
+            if n_hidden * a_max * w_max + w_max < xp.largest(params.flat.dtype) / 4:
                 return True
-        return bool(np.isfinite(logits(params, X, hidden)).all())
+        return bool(xp.all(xp.isfinite(logits(params, X, hidden))))
 
 
 def dead_fraction(params, X, hidden, block_rows=4096):
     """The share of relu units that output 0 on every row of X (they get no gradient)."""
     if hidden.name != "relu":
         return 0.0  # the other activations have a gradient everywhere
-    alive = np.zeros(params.W1.shape[1], dtype=bool)
-    for start in range(0, X.shape[0], block_rows):
-        alive |= (hidden_layer(params, X[start:start + block_rows], hidden) > 0).any(axis=0)
-    return 1.0 - alive.mean()
+    xp = namespace_of(params.flat)
+    alive = xp.zeros(params.W1.shape[1], xp.bool)
+    n_samples = X.shape[0]
+    for start in range(0, n_samples, block_rows):
+        A1 = hidden_layer(params, X[start:min(start + block_rows, n_samples), ...], hidden)
+        alive = alive | xp.any(A1 > 0, axis=0)
+    return 1.0 - float(xp.sum(xp.astype(alive, params.flat.dtype))) / alive.shape[0]
 
 
 class Workspace:
-    """Buffers for one batch, allocated once per fit and reused by every step.
+    """Buffers for one batch, allocated once per fit and reused by every step (NumPy).
 
     ``Z1, A1, G1 = g'(Z1) (batch_size, n_hidden)``, ``Z2, dZ2
-    (batch_size, n_outputs)`` and ``ones (batch_size,)``; a smaller last batch
-    uses their leading rows, which stay C-contiguous. ``penalty (n_weights,)``
-    holds the L2 term's gradient before it is added.
+    (batch_size, n_outputs)``, ``penalty (n_weights,)`` (the L2 term's gradient
+    before it is added) and ``ones (batch_size,)``; a smaller last batch uses
+    their leading rows, which stay C-contiguous. On other libraries only
+    ``ones`` is kept: the device allocator serves the rest.
     """
 
-    def __init__(self, layout, batch_size, dtype):
+    def __init__(self, layout, batch_size, dtype, xp=NUMPY):
         hidden_shape = (batch_size, layout.n_hidden)
         output_shape = (batch_size, layout.n_outputs)
-        self.Z1, self.A1, self.G1 = (np.empty(hidden_shape, dtype) for _ in range(3))
-        self.Z2, self.dZ2 = np.empty(output_shape, dtype), np.empty(output_shape, dtype)
-        self.ones = np.ones(batch_size, dtype)
-        self.penalty = np.empty(layout.n_weights, dtype)
+        self.Z1, self.A1, self.G1 = (xp.buffer(hidden_shape, dtype) for _ in range(3))
+        self.Z2, self.dZ2 = xp.buffer(output_shape, dtype), xp.buffer(output_shape, dtype)
+        self.penalty = xp.buffer((layout.n_weights,), dtype)
+        self.ones = xp.ones(batch_size, dtype)
 
     def rows(self, n):
-        """The buffers' first ``n`` rows."""
-        return (self.Z1[:n], self.A1[:n], self.G1[:n], self.Z2[:n], self.dZ2[:n],
-                self.ones[:n])
+        """The buffers' first ``n`` rows (None where there are no buffers)."""
+        return (*(None if b is None else b[:n] for b in (self.Z1, self.A1, self.G1, self.Z2,
+                                                          self.dZ2)), self.ones[:n])
 
 
 def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work):
     """Forward and backward over one batch; fill ``grad`` and return the objective.
 
     The objective is the ``sw``-weighted mean loss plus
-    ``alpha / (2 sum(sw)) ||W||^2``; with ``sw = None`` every weight is 1.
+    ``alpha / (2 sum(sw)) ||W||^2``, an array scalar of the data's namespace;
+    with ``sw = None`` every weight is 1.
 
     Parameters
     ----------
     params, grad : Params
         The parameters and a buffer of the same layout for their gradient.
-    X : ndarray or sparse matrix of shape (batch, n_features)
-    target : ndarray of shape (batch,) (class indices) or (batch, n_outputs)
-    sw : ndarray of shape (batch,) or None
+    X : array or sparse matrix of shape (batch, n_features)
+    target : array of shape (batch,) (class indices) or (batch, n_outputs)
+    sw : array of shape (batch,) or None
     sw_sum : float
     hidden : Hidden
     loss : a loss from ``_losses``
     alpha : float
     work : Workspace with at least ``batch`` rows
     """
+    xp = namespace_of(params.flat)
     Z1, A1, G1, Z2, dZ2, ones = work.rows(X.shape[0])
-    forward(params, X, hidden, Z1, A1, Z2)
-    value = loss.loss_and_delta(Z2, target, sw, sw_sum, dZ2)
+    Z1, A1, Z2 = forward(params, X, hidden, Z1, A1, Z2)
+    value, dZ2 = loss.loss_and_delta(Z2, target, sw, sw_sum, dZ2)
 
     # The lecture's backward pass, its 1/m (m = sum(sw)) folded into dZ2, the
-    # smallest array: dZ2 = (A2 - Y) sw / m. Buffers are the workspace's, so
-    # that no step allocates, and dA1 takes A1's once dW2 has used it (one
-    # hidden-sized buffer less to keep in cache); the sums over samples are
-    # products with a row of ones, which BLAS does in a third of np.sum's time
-    # on a batch (measured).
+    # smallest array: dZ2 = (A2 - Y) sw / m. On NumPy the buffers are the
+    # workspace's, so that no step allocates, and dA1 takes A1's once dW2 has
+    # used it (one hidden-sized buffer less to keep in cache); the sums over
+    # samples are products with a row of ones, which BLAS does in a third of
+    # np.sum's time on a batch (measured).
     dZ2 *= 1.0 / sw_sum if sw is None else (sw / sw_sum)[:, None]
-    np.matmul(A1.T, dZ2, out=grad.W2)                # dW2 = A1^T dZ2
-    np.matmul(ones, dZ2, out=grad.b2)                # db2 = sum over samples of dZ2
-    hidden.grad(Z1, A1, out=G1)                      # g'(Z1), while A1 is intact
-    dA1 = np.matmul(dZ2, params.W2.T, out=A1)        # dA1 = dZ2 W2^T, in A1's buffer
+    xp.matmul(A1.T, dZ2, out=grad.W2)                  # dW2 = A1^T dZ2
+    xp.matmul(ones, dZ2, out=grad.b2)                  # db2 = sum over samples of dZ2
+    G1 = hidden.grad(Z1, A1, out=G1)                   # g'(Z1), while A1 is intact
+    dA1 = xp.matmul(dZ2, params.W2.T, out=xp.reuse(A1))  # dA1 = dZ2 W2^T
     if hidden.slope_grad is not None:
         grad.slope[...] = hidden.slope_grad(Z1, dA1)
-    dZ1 = np.multiply(dA1, G1, out=dA1)              # dZ1 = dA1 * g'(Z1)
-    _matmul_into(X.T, dZ1, grad.W1)                  # dW1 = X^T dZ1
-    np.matmul(ones, dZ1, out=grad.b1)                # db1 = sum over samples of dZ1
+    dZ1 = xp.multiply(dA1, G1, out=xp.reuse(dA1))      # dZ1 = dA1 * g'(Z1)
+    xp.matmul(X.T, dZ1, out=grad.W1)                   # dW1 = X^T dZ1
+    xp.matmul(ones, dZ1, out=grad.b1)                  # db1 = sum over samples of dZ1
 
     if alpha:
-        value += _add_l2(params, grad, alpha, sw_sum, work.penalty)
+        value = value + _add_l2(params, grad, alpha, sw_sum, work.penalty)
     return value
 
 
 def _add_l2(params, grad, alpha, sw_sum, penalty):
     """``grad += alpha / sum(sw) * W`` on the weights; return ``alpha / (2 sum(sw)) ||W||^2``.
 
-    ``penalty (n_weights,)`` is scratch for ``alpha / sum(sw) * W``: no temporary per batch.
+    ``penalty (n_weights,)`` is scratch for ``alpha / sum(sw) * W`` on NumPy (no
+    temporary per batch), None elsewhere.
     """
-    weights = params.flat[: penalty.shape[0]]
-    grad_weights = grad.flat[: penalty.shape[0]]
+    xp = namespace_of(params.flat)
+    n_weights = params.W1.shape[0] * params.W1.shape[1] + params.W2.shape[0] * params.W2.shape[1]
+    weights = params.flat[:n_weights]
+    grad_weights = grad.flat[:n_weights]
     scale = alpha / sw_sum
-    grad_weights += np.multiply(weights, scale, out=penalty)
-    return 0.5 * scale * float(weights @ weights)
+    grad_weights += xp.multiply(weights, scale, out=penalty)
+    return 0.5 * scale * xp.widest(weights @ weights)
 
 
 def loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work,
@@ -340,19 +355,19 @@ def loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alph
     block_grad : Params
         Scratch of ``grad``'s layout for one block's gradient.
     """
-    n_samples, rows = X.shape[0], work.Z1.shape[0]
+    n_samples, rows = X.shape[0], work.ones.shape[0]
     if n_samples <= rows:
         return loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work)
     value = 0.0
     for start in range(0, n_samples, rows):
         stop = min(start + rows, n_samples)
         out = grad if start == 0 else block_grad
-        value += loss_and_grad(params, out, X[start:stop], target[start:stop],
-                               None if sw is None else sw[start:stop], sw_sum, hidden, loss,
-                               0.0, work)
+        value = value + loss_and_grad(params, out, X[start:stop, ...], target[start:stop, ...],
+                                      None if sw is None else sw[start:stop], sw_sum, hidden,
+                                      loss, 0.0, work)
         if start:
             total = grad.flat
             total += block_grad.flat
     if alpha:
-        value += _add_l2(params, grad, alpha, sw_sum, work.penalty)
+        value = value + _add_l2(params, grad, alpha, sw_sum, work.penalty)
     return value

@@ -5,14 +5,17 @@ numbers, into the optimiser's own scratch buffer, and no temporaries per batch.
 The rules and their defaults are scikit-learn's MLP ones, and each product and
 sum is rounded in MLP's order, so the two follow the same path bit for bit.
 
-Every pass is a NumPy ufunc. A BLAS level-1 kernel would fuse a scaled add into
-one pass, but scipy's BLAS is a second OpenBLAS with its own thread pool, whose
-threads spin between calls and take the cores from NumPy's pool on every batch:
-8 to 37 times slower fits at default threads. The passes are memory-bound and
-cost about 1 % of an epoch.
+Every pass is an element-wise function of the parameters' namespace; on NumPy
+it writes into the scratch buffer, elsewhere the device allocates. A BLAS
+level-1 kernel would fuse a scaled add into one pass, but scipy's BLAS is a
+second OpenBLAS with its own thread pool, whose threads spin between calls and
+take the cores from NumPy's pool on every batch: 8 to 37 times slower fits at
+default threads. The passes are memory-bound and cost about 1 % of an epoch.
 """
 
-import numpy as np
+import math
+
+from ._arrays import NUMPY, namespace_of
 
 
 class SGD:
@@ -29,20 +32,21 @@ class SGD:
     """
 
     def __init__(self, n_params, dtype, learning_rate_init=0.1, schedule="constant",
-                 momentum=0.9, nesterov=True, power_t=0.5):
+                 momentum=0.9, nesterov=True, power_t=0.5, xp=NUMPY):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = float(learning_rate_init)
         self.schedule = schedule
         self.momentum = momentum
         self.nesterov = nesterov
         self.power_t = power_t
-        self.velocity = np.zeros(n_params, dtype=dtype)
-        self.scratch = np.empty(n_params, dtype=dtype)
+        self.velocity = xp.zeros(n_params, dtype)
+        self.scratch = xp.buffer((n_params,), dtype)
 
     def step(self, theta, grad):
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
-        lr, mu, v = self.learning_rate, self.momentum, self.velocity
-        lr_grad = np.multiply(grad, lr, out=grad)
+        xp, lr, mu, v = namespace_of(theta), self.learning_rate, self.momentum, self.velocity
+        lr_grad = grad
+        lr_grad *= lr  # in grad's buffer
         # velocity = momentum * velocity - lr * grad
         v *= mu
         v -= lr_grad
@@ -50,7 +54,7 @@ class SGD:
             theta += v
             return
         # theta += momentum * velocity - lr * grad
-        update = np.multiply(v, mu, out=self.scratch)
+        update = xp.multiply(v, mu, out=self.scratch)
         update -= lr_grad
         theta += update
 
@@ -74,26 +78,26 @@ class Adam:
     """
 
     def __init__(self, n_params, dtype, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8):
+                 epsilon=1e-8, xp=NUMPY):
         self.learning_rate_init = learning_rate_init
         self.learning_rate = float(learning_rate_init)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.m = np.zeros(n_params, dtype=dtype)
-        self.v = np.zeros(n_params, dtype=dtype)
-        self.scratch = np.empty(n_params, dtype=dtype)
+        self.m = xp.zeros(n_params, dtype)
+        self.v = xp.zeros(n_params, dtype)
+        self.scratch = xp.buffer((n_params,), dtype)
 
     def step(self, theta, grad):
         """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
         self.t += 1
-        b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
+        xp, b1, b2, m, v = namespace_of(theta), self.beta_1, self.beta_2, self.m, self.v
         self.learning_rate = (
-            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+            self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         # v = b2 v + (1 - b2) g^2
-        scaled = np.multiply(grad, grad, out=self.scratch)
+        scaled = xp.multiply(grad, grad, out=self.scratch)
         scaled *= 1 - b2
         v *= b2
         v += scaled
@@ -102,9 +106,9 @@ class Adam:
         m *= b1
         m += grad
         # theta += -lr_t m / (sqrt(v) + eps)
-        denominator = np.sqrt(v, out=self.scratch)
+        denominator = xp.sqrt(v, out=self.scratch)
         denominator += self.epsilon
-        update = np.multiply(m, -self.learning_rate, out=grad)
+        update = xp.multiply(m, -self.learning_rate, out=xp.reuse(grad))
         update /= denominator
         theta += update
 

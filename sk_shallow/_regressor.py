@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 
 from . import _check_params as check
+from ._arrays import dtype_name, to_numpy
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._docstrings import fill
 from ._targets import REGRESSION_LOSSES, encode_numbers
@@ -152,8 +153,9 @@ class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
-        return encode_numbers(y, sample_weight, config.loss,
-                              self.n_outputs_ if continuing else None, dtype)
+        return encode_numbers(to_numpy(y), sample_weight, config.loss,
+                              self.n_outputs_ if continuing else None,
+                              np.dtype(dtype_name(dtype)))
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).
@@ -162,7 +164,7 @@ class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predictions, 1-D where the fitted y was.
         """
-        Z2 = self._logits(X)
+        Z2 = self._logits(X, "predict")
         prediction = self._loss.predict(Z2)
         return prediction[:, 0] if self._y_one_d else prediction
 

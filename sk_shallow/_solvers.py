@@ -4,6 +4,11 @@ Both work on a ``Params`` whose flat buffer they update in place, and record
 what happened in a ``History`` the estimator keeps between ``partial_fit``
 calls. Neither knows about estimators: early stopping gets a scoring callable,
 progress reporting an ``on_epoch`` callable.
+
+The data may live on a device (``_arrays``): the batch order is drawn on the
+host and sent once per epoch, each batch's weight is summed on the host, and
+the epoch's loss adds up on the device, read once per epoch. L-BFGS drives a
+host vector, as scipy needs, and computes the objective on the device.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize
 
+from ._arrays import namespace_of
 from ._network import Workspace, logits, loss_and_grad, loss_and_grad_blocks
 
 # Rows per block of L-BFGS's full-batch objective (see ``loss_and_grad_blocks``)
@@ -26,7 +32,7 @@ class History:
     validation_loss_curve: list | None = None
     best_loss: float | None = np.inf
     best_validation_score: float | None = None
-    best_flat: np.ndarray | None = None
+    best_flat: object = None  # an array of the parameters' namespace
     no_improvement_count: int = 0
     n_iter: int = 0
     t: int = 0
@@ -44,8 +50,8 @@ class Validation:
     """A held-out set for early stopping; ``score(Z2) -> float``, higher is better."""
 
     X: object
-    target: np.ndarray
-    sw: np.ndarray | None
+    target: object
+    sw: object
     score: object
 
 
@@ -67,11 +73,6 @@ def _sum_or_count(sw, n):
     return float(n) if sw is None else float(sw.sum())
 
 
-def _take_rows(A, idx, buf):
-    # mode="clip" skips the bounds check that makes the default mode copy twice
-    return np.take(A, idx, axis=0, out=buf[: idx.shape[0]], mode="clip")
-
-
 def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer, *,
                   batch_size, max_iter, shuffle, tol, n_iter_no_change, rng, history,
                   validation=None, incremental=False, on_epoch=None):
@@ -80,9 +81,9 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     Parameters
     ----------
     params : Params, updated in place.
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-    target : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-    sw : ndarray of shape (n_samples,) or None
+    X : array or sparse matrix of shape (n_samples, n_features)
+    target : array of shape (n_samples,) or (n_samples, n_outputs)
+    sw : array of shape (n_samples,) or None
     optimizer : ``SGD`` or ``Adam`` from ``_optimizers``
     rng : numpy.random.RandomState
     history : History, updated in place.
@@ -94,21 +95,22 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     -------
     Outcome
     """
+    xp = namespace_of(params.flat)
     n_samples = X.shape[0]
     dtype = params.flat.dtype
-    dense = isinstance(X, np.ndarray)
     # The epoch loss MLP reports and stops on: a sample's -log p counts at most
     # -log(eps); the gradient is unchanged. On unscaled inputs the exact loss of
     # a few saturated, wrong samples jumps by hundreds and ends training early.
     loss = loss.capped_loss()
-    work = Workspace(layout, batch_size, dtype)
-    grad = layout.empty(dtype)
+    work = Workspace(layout, batch_size, dtype, xp)
+    grad = layout.empty(dtype, xp)
     if shuffle:
-        X_buf = np.empty((batch_size, X.shape[1]), dtype=dtype) if dense else None
-        target_buf = np.empty((batch_size,) + target.shape[1:], dtype=target.dtype)
-        sw_buf = None if sw is None else np.empty(batch_size, dtype=sw.dtype)
-    total_weight = _sum_or_count(sw, n_samples)
-    last_good = params.flat.copy()
+        X_buf = xp.buffer((batch_size, X.shape[1]), dtype)
+        target_buf = xp.buffer((batch_size,) + tuple(target.shape[1:]), target.dtype)
+        sw_buf = None if sw is None else xp.buffer((batch_size,), sw.dtype)
+    sw_host = xp.to_host(sw)  # each batch's weight is summed here: no device read per batch
+    total_weight = _sum_or_count(sw_host, n_samples)
+    last_good = xp.copy(params.flat)
     epochs = 1 if incremental else max_iter
 
     # Each epoch shuffles the previous epoch's order, as MLP does: the same
@@ -117,24 +119,27 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
     for _ in range(epochs):
         if shuffle:
             rng.shuffle(order)
+            device_order = xp.from_host(order)
         accumulated = 0.0
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             if shuffle:
-                idx = order[start:stop]
-                X_batch = _take_rows(X, idx, X_buf) if dense else X[idx]
-                target_batch = _take_rows(target, idx, target_buf)
-                sw_batch = None if sw is None else _take_rows(sw, idx, sw_buf)
+                idx = device_order[start:stop]
+                X_batch = xp.take_rows(X, idx, X_buf)
+                target_batch = xp.take_rows(target, idx, target_buf)
+                sw_batch = None if sw is None else xp.take_rows(sw, idx, sw_buf)
+                sw_host_batch = None if sw is None else sw_host[order[start:stop]]
             else:
-                X_batch, target_batch = X[start:stop], target[start:stop]
+                X_batch, target_batch = X[start:stop, ...], target[start:stop, ...]
                 sw_batch = None if sw is None else sw[start:stop]
-            batch_weight = _sum_or_count(sw_batch, stop - start)
+                sw_host_batch = None if sw is None else sw_host[start:stop]
+            batch_weight = _sum_or_count(sw_host_batch, stop - start)
             if batch_weight <= 0:
                 continue  # all-zero weights: this batch carries no information
             try:
                 value = loss_and_grad(params, grad, X_batch, target_batch, sw_batch,
                                       batch_weight, hidden, loss, alpha, work)
-                accumulated += value * batch_weight
+                accumulated = accumulated + value * batch_weight
                 optimizer.step(params.flat, grad.flat)
             except FloatingPointError:
                 # np.errstate(over="raise") around fit: the divergence the check below
@@ -142,11 +147,11 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
                 accumulated = np.nan
                 break
 
-        epoch_loss = accumulated / total_weight
-        if not (np.isfinite(epoch_loss) and np.isfinite(params.flat).all()):
+        epoch_loss = float(accumulated) / total_weight
+        if not (np.isfinite(epoch_loss) and bool(xp.all(xp.isfinite(params.flat)))):
             params.flat[...] = last_good
             return Outcome(converged=False, diverged=True)
-        np.copyto(last_good, params.flat)
+        last_good[...] = params.flat
         history.n_iter += 1
         history.t += n_samples
         history.loss_curve.append(epoch_loss)
@@ -179,7 +184,7 @@ def _update_no_improvement(history, params, validation, hidden, loss, tol):
     Z2 = logits(params, validation.X, hidden)
     score = float(validation.score(Z2))
     val_weight = _sum_or_count(validation.sw, Z2.shape[0])
-    val_loss = loss.loss(Z2, validation.target, validation.sw, val_weight)
+    val_loss = float(loss.loss(Z2, validation.target, validation.sw, val_weight))
     history.validation_scores.append(score)
     history.validation_loss_curve.append(val_loss)
     if score < history.best_validation_score + tol:
@@ -188,7 +193,7 @@ def _update_no_improvement(history, params, validation, hidden, loss, tol):
         history.no_improvement_count = 0
     if score > history.best_validation_score:
         history.best_validation_score = score
-        history.best_flat = params.flat.copy()
+        history.best_flat = namespace_of(params.flat).copy(params.flat)
 
 
 def _finish(params, history, validation, outcome):
@@ -208,22 +213,23 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
     -------
     Outcome
     """
+    xp = namespace_of(params.flat)
     n_samples = X.shape[0]
     dtype = params.flat.dtype
     # full batch, computed in blocks of rows whose hidden layer stays in cache
-    work = Workspace(layout, min(n_samples, LBFGS_BLOCK_ROWS), dtype)
-    grad, block_grad = layout.empty(dtype), layout.empty(dtype)
+    work = Workspace(layout, min(n_samples, LBFGS_BLOCK_ROWS), dtype, xp)
+    grad, block_grad = layout.empty(dtype, xp), layout.empty(dtype, xp)
     sw_sum = _sum_or_count(sw, n_samples)
 
     def objective(theta):
-        params.flat[...] = theta
+        params.flat[...] = xp.from_host(theta, dtype)
         # a line-search trial point may overflow: scipy backs off from the inf loss,
         # also when the caller has numpy raise on overflow
         with np.errstate(over="ignore", invalid="ignore"):
             value = loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss,
                                          alpha, work, block_grad)
         # a copy: scipy keeps the gradient it was handed, and grad is reused
-        return value, grad.flat.astype(np.float64)
+        return float(value), xp.to_host(grad.flat).astype(np.float64)
 
     def after_iteration(intermediate_result):
         history.n_iter += 1
@@ -233,13 +239,13 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
 
     start_iter = history.n_iter
     result = minimize(
-        objective, params.flat.astype(np.float64), method="L-BFGS-B", jac=True,
+        objective, xp.to_host(params.flat).astype(np.float64), method="L-BFGS-B", jac=True,
         callback=after_iteration,
         options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
     )
     if not np.isfinite(result.x).all():
         raise FloatingPointError("L-BFGS produced non-finite weights")
-    params.flat[...] = result.x
+    params.flat[...] = xp.from_host(result.x, dtype)
     history.best_loss = None
     if history.n_iter == start_iter:  # stopped before its first iteration ended
         fun = float(result.fun)

@@ -4,8 +4,12 @@ Classification labels become class indices (softmax) or a 0/1 matrix
 (sigmoid outputs, one column per class or label); regression targets become a
 float matrix of one column per output. Each encoding also scores the logits
 for early stopping and records on the estimator what predict needs.
+
+Targets are encoded on the host (NumPy), then moved with ``on(xp, dtype)`` to
+the namespace and device the network trains on.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -15,6 +19,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import column_or_1d
 
+from ._arrays import float_dtypes, index_dtype, namespace_of
 from ._losses import BinaryLogLoss, CrossEntropy, PoissonLoss, SquaredError
 
 REGRESSION_LOSSES = {"squared_error": SquaredError, "poisson": PoissonLoss}
@@ -47,15 +52,30 @@ class Labels:
         # the same random_state on the same validation set
         return self.class_indices if self.kind == "binary" else None
 
+    def on(self, xp, dtype):
+        """These targets with their arrays in ``xp`` on its device (``classes`` stays)."""
+        indices = index_dtype(xp)
+        target_dtype = indices if self.target.dtype.kind in "iu" else dtype
+        return dataclasses.replace(
+            self, target=xp.from_host(self.target, target_dtype),
+            class_indices=None if self.class_indices is None
+            else xp.from_host(self.class_indices, indices),
+            sw=None if self.sw is None else xp.from_host(self.sw, dtype))
+
     def score(self, Z2, rows, sw):
         """Accuracy of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
+        xp = namespace_of(Z2)
         predicted = indices_from_logits(Z2, self.kind)
         if self.kind == "multilabel-indicator":
             # subset accuracy, as ClassifierMixin.score
-            correct = (predicted == self.target[rows]).all(axis=1)
+            correct = xp.all(predicted == xp.take_rows(self.target, rows), axis=1)
         else:
-            correct = predicted == self.class_indices[rows]
-        return float(np.average(correct, weights=sw))
+            correct = predicted == xp.take_rows(self.class_indices, rows)
+        correct = xp.astype(correct, float_dtypes(xp)[0])
+        if sw is None:
+            return float(xp.mean(correct))
+        sw = xp.astype(sw, correct.dtype)
+        return float(xp.sum(correct * sw) / xp.sum(sw))
 
     def commit(self, estimator):
         estimator.classes_ = self.classes
@@ -64,11 +84,12 @@ class Labels:
 
 def indices_from_logits(Z2, kind):
     """Class index (or 0/1 per label) from the logits: sigmoid > 1/2 is z > 0."""
+    xp = namespace_of(Z2)
     if kind == "multilabel-indicator":
-        return (Z2 > 0).astype(int)
+        return xp.astype(Z2 > 0, index_dtype(xp))
     if Z2.shape[1] == 1:
-        return (Z2[:, 0] > 0).astype(int)
-    return Z2.argmax(axis=1)
+        return xp.astype(Z2[:, 0] > 0, index_dtype(xp))
+    return xp.argmax(Z2, axis=1)
 
 
 def encode_labels(y, output, previous, incremental, classes, dtype):
@@ -200,14 +221,20 @@ class Numbers:
     sw: np.ndarray | None = None  # sample_weight, as given
     stratify_labels = None
 
+    def on(self, xp, dtype):
+        """These targets with their arrays in ``xp`` on its device."""
+        return dataclasses.replace(self, target=xp.from_host(self.target, dtype),
+                                   sw=None if self.sw is None else xp.from_host(self.sw, dtype))
+
     def score(self, Z2, rows, sw):
         """R^2 of the logits ``Z2`` on ``rows`` of the training targets (early stopping)."""
+        xp = namespace_of(Z2)
         prediction = self.loss.predict(Z2)
-        if not np.isfinite(prediction).all():
+        if not bool(xp.all(xp.isfinite(prediction))):
             # diverging (r2_score would raise on inf): the worst score; the epoch
             # loop then reports the divergence and keeps finite weights
             return -np.inf
-        return float(r2_score(self.target[rows], prediction, sample_weight=sw))
+        return float(r2_score(xp.take_rows(self.target, rows), prediction, sample_weight=sw))
 
     def commit(self, estimator):
         estimator._y_one_d = self.one_d

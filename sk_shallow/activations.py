@@ -24,8 +24,7 @@ array([0., 1., 1.])
 import difflib
 import inspect
 
-import numpy as np
-from scipy.special import expit, log_expit, logsumexp
+from ._arrays import namespace_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -58,57 +57,55 @@ __all__ = [
 ]
 
 
-def _empty_like(Z, out):
-    return np.empty_like(Z) if out is None else out
-
-
 def _constant(Z, value, out):
-    out = _empty_like(Z, out)
-    out.fill(value)
+    if out is None:
+        return namespace_of(Z).full_like(Z, value)
+    out[...] = value
     return out
 
 
 def identity(Z, out=None):
     """``g(z) = z``: a hidden layer of these makes the whole network linear."""
-    out = _empty_like(Z, out)
-    np.copyto(out, Z)
+    if out is None:
+        return namespace_of(Z).copy(Z)
+    if out is not Z:
+        out[...] = Z
     return out
 
 
 def identity_grad(Z, A, out=None):
     """``g'(z) = 1``."""
-    return _constant(Z, 1, out)
+    return _constant(Z, 1.0, out)
 
 
 def logistic(Z, out=None):
     """The sigmoid ``g(z) = 1 / (1 + e^-z)``, via ``expit`` so no ``exp`` overflows."""
-    return expit(Z, out=out)
+    return namespace_of(Z).expit(Z, out=out)
 
 
 def logistic_grad(Z, A, out=None):
     """``g'(z) = a (1 - a)`` (lecture, derivatives of activation functions)."""
-    out = _empty_like(Z, out)
-    np.subtract(1, A, out=out)
+    xp = namespace_of(A)
+    out = xp.subtract(1.0, A, out=out)
     out *= A
     return out
 
 
 def tanh(Z, out=None):
     """``g(z) = (e^z - e^-z) / (e^z + e^-z)``."""
-    return np.tanh(Z, out=out)
+    return namespace_of(Z).tanh(Z, out=out)
 
 
 def tanh_grad(Z, A, out=None):
     """``g'(z) = 1 - a^2``."""
-    out = _empty_like(Z, out)
-    np.multiply(A, A, out=out)
-    np.subtract(1, out, out=out)
-    return out
+    xp = namespace_of(A)
+    out = xp.multiply(A, A, out=out)
+    return xp.subtract(1.0, out, out=out)
 
 
 def relu(Z, out=None):
     """``g(z) = max(0, z)``."""
-    return np.maximum(Z, 0, out=out)
+    return namespace_of(Z).maximum(Z, 0.0, out=out)
 
 
 def relu_grad(Z, A, out=None):
@@ -117,19 +114,7 @@ def relu_grad(Z, A, out=None):
     The course's convention ``g'(0) = 1``: ``A`` alone cannot tell ``z = 0``
     from ``z < 0``, so this reads ``Z``.
     """
-    out = _empty_like(Z, out)
-    # bool -> float is a safe cast, so the comparison writes straight into out
-    np.greater_equal(Z, 0, out=out)
-    return out
-
-
-def _copy_into(Z, out):
-    # g(Z, out=Z) is allowed: the forward pass of predict reuses one buffer
-    if out is None:
-        return Z.copy()
-    if out is not Z:
-        np.copyto(out, Z)
-    return out
+    return namespace_of(Z).as_float(Z >= 0, Z.dtype, out=out)
 
 
 def leaky_relu(Z, slope=0.01, out=None):
@@ -148,16 +133,13 @@ def prelu(Z, slope=0.25, out=None):
     ``slope`` is a scalar or an array of shape ``(n_hidden,)`` broadcast over
     the rows of ``Z``.
     """
-    out = _copy_into(Z, out)
-    np.multiply(out, np.asarray(slope, dtype=out.dtype), out=out, where=out < 0)
-    return out
+    return namespace_of(Z).where(Z >= 0, Z, Z * slope, out=out)
 
 
 def prelu_grad(Z, A, slope=0.25, out=None):
     """``g'(z) = 1`` for ``z >= 0`` and ``slope_j`` below."""
-    out = _constant(Z, 1, out)
-    np.copyto(out, np.broadcast_to(np.asarray(slope, dtype=Z.dtype), Z.shape), where=Z < 0)
-    return out
+    xp = namespace_of(Z)
+    return xp.where(Z >= 0, xp.ones_like(Z), slope, out=out)
 
 
 def prelu_slope_grad(Z, dA):
@@ -165,55 +147,52 @@ def prelu_slope_grad(Z, dA):
 
     Shapes: ``Z, dA (n_samples, n_hidden)`` -> ``(n_hidden,)``.
     """
-    return np.einsum("ij,ij->j", dA, np.minimum(Z, 0))
+    xp = namespace_of(Z)
+    return xp.sum(dA * xp.minimum(Z, 0.0), axis=0)
 
 
 def elu(Z, out=None):
     """``g(z) = z`` for ``z > 0`` and ``e^z - 1`` below.
 
-    ``expm1`` is evaluated only where ``z <= 0``: accurate near 0, and no
-    ``exp`` of a large ``z`` ever overflows.
+    ``expm1`` is accurate near 0, and evaluated at ``min(z, 0)`` no ``exp`` of a
+    large ``z`` ever overflows.
     """
-    out = _copy_into(Z, out)
-    np.expm1(out, out=out, where=out <= 0)
-    return out
+    xp = namespace_of(Z)
+    below = xp.expm1(xp.minimum(Z, 0.0))
+    return xp.where(Z > 0, Z, below, out=out)
 
 
 def elu_grad(Z, A, out=None):
     """``g'(z) = 1`` for ``z > 0`` and ``e^z = a + 1`` below."""
-    out = _empty_like(Z, out)
-    np.add(A, 1, out=out)
-    np.copyto(out, 1, where=Z > 0)
-    return out
+    xp = namespace_of(Z)
+    return xp.where(Z > 0, 1.0, A + 1.0, out=out)
 
 
 def swish(Z, out=None):
     """``g(z) = z sigmoid(z)`` (also called SiLU)."""
-    s = expit(Z)
-    return np.multiply(Z, s, out=out)
+    xp = namespace_of(Z)
+    return xp.multiply(Z, xp.expit(Z), out=out)
 
 
 def swish_grad(Z, A, out=None):
     """``g'(z) = s + z s (1 - s)`` with ``s = sigmoid(z)``, i.e. ``s (1 + z (1 - s))``."""
-    out = _empty_like(Z, out)
-    s = expit(Z)
-    np.subtract(1, s, out=out)
+    xp = namespace_of(Z)
+    s = xp.expit(Z)
+    out = xp.subtract(1.0, s, out=out)
     out *= Z
-    out += 1
+    out += 1.0
     out *= s
     return out
 
 
 def step(Z, out=None):
     """The threshold unit: ``1`` for ``z >= 0``, ``0`` below. Drawn in the notes, never trained."""
-    out = _empty_like(Z, out)
-    np.greater_equal(Z, 0, out=out)
-    return out
+    return namespace_of(Z).as_float(Z >= 0, Z.dtype, out=out)
 
 
 def step_grad(Z, A, out=None):
     """``g'(z) = 0`` everywhere it exists: why gradient descent cannot train a step unit."""
-    return _constant(Z, 0, out)
+    return _constant(Z, 0.0, out)
 
 
 def softmax(Z, out=None):
@@ -225,10 +204,10 @@ def softmax(Z, out=None):
     >>> softmax(np.array([[1.2, 0.9, 0.75]])).round(2)
     array([[0.42, 0.31, 0.27]])
     """
-    out = _empty_like(Z, out)
-    np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
+    xp = namespace_of(Z)
+    out = xp.subtract(Z, xp.max(Z, axis=1, keepdims=True), out=out)
+    out = xp.exp(out, out=out)
+    out /= xp.sum(out, axis=1, keepdims=True)
     return out
 
 
@@ -251,18 +230,19 @@ def softmax_grad(Z, A):
     >>> bool(np.allclose(J.sum(axis=1), 0))  # the outputs always sum to 1
     True
     """
-    eye = np.eye(A.shape[1], dtype=A.dtype)
+    xp = namespace_of(A)
+    eye = xp.eye(A.shape[1], dtype=A.dtype, device=xp.device)
     return A[:, :, None] * (eye - A[:, None, :])
 
 
 def log_softmax(Z):
     """Row-wise ``z_k - logsumexp(z)``: finite for every finite ``Z``."""
-    return Z - logsumexp(Z, axis=1, keepdims=True)
+    return Z - namespace_of(Z).logsumexp(Z, axis=1, keepdims=True)
 
 
 def log_logistic(Z):
     """``log sigmoid(z) = -log(1 + e^-z)``: finite for every finite ``Z``."""
-    return log_expit(Z)
+    return namespace_of(Z).log_expit(Z)
 
 
 # name -> (g, g_grad). The derivative of each takes (Z, A[, slope], out=None).

@@ -79,6 +79,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from ._classifier import ShallowNetClassifier
+from ._arrays import NUMPY
 from ._losses import _exp_ceiling
 from ._regressor import ShallowNetRegressor
 from .activations import ACTIVATIONS
@@ -303,7 +304,7 @@ def _classifier_outputs(graph, model, Z2, label_out, proba_out):
 def _regressor_outputs(graph, model, Z2, out):
     if model.out_activation_ == "exp":
         # exp(min(z, ceiling)): the same cap as predict
-        ceiling = graph.constant("exp_ceiling", _exp_ceiling(graph.np_dtype))
+        ceiling = graph.constant("exp_ceiling", _exp_ceiling(NUMPY, graph.np_dtype))
         capped = graph.node("Min", [Z2, ceiling], "capped_Z2")
         graph.node("Exp", [capped], "prediction", output=out)
     else:

@@ -107,7 +107,8 @@ def test_quick_run_with_both_settings_reports_threads_speed_up(quick_output):
             "mlp-proba 1 rows (us)"} <= set(rows)
     for label, (_, one, default, speedup, verdict) in rows.items():
         assert _number(one) > 0 and _number(default) > 0, label
-        assert _number(speedup) == pytest.approx(_number(one) / _number(default), rel=0.02)
+        # one round: the median of its one ratio, printed to two decimals
+        assert _number(speedup) == pytest.approx(_number(one) / _number(default), abs=0.006)
         assert verdict in ("help", "no change", "HURT"), label
 
 

@@ -1,4 +1,4 @@
-"""The numeric core imports NumPy and SciPy only, and no module imports from a layer above it."""
+"""The numeric core imports NumPy, SciPy and array-api-compat only, and no module imports from a layer above it."""
 
 import ast
 from pathlib import Path
@@ -11,20 +11,20 @@ PACKAGE = Path(sk_shallow.__file__).parent
 
 # Each module's layer; a module may import from its own layer and the ones below.
 LAYERS = {
-    # 0, the numeric core: plain NumPy, knows nothing of scikit-learn
-    "_version": 0, "activations": 0, "_losses": 0, "_network": 0,
+    # 0, the numeric core: array code (NumPy, or any namespace), knows nothing of scikit-learn
+    "_version": 0, "_arrays": 0, "activations": 0, "_losses": 0, "_network": 0,
     "_optimizers": 0, "_solvers": 0,
     # 1, what the estimators share: parameter checks, targets, reports, fitted state
     "_check_params": 1, "_targets": 1, "_fit_report": 1, "_fitted": 1, "_callbacks": 1,
-    "_docstrings": 1, "_threads": 1,
+    "_docstrings": 1, "_threads": 1, "_dispatch": 1,
     # 2, the estimator base; 3, the estimators; 4, tools built on them
     "_base": 2,
     "_classifier": 3, "_regressor": 3,
     "_gradcheck": 4, "onnx": 4,
 }
 CORE = [name for name, layer in LAYERS.items() if layer == 0]
-ALLOWED_ROOTS = {"numpy", "scipy", "typing", "dataclasses", "functools", "math", "numbers",
-                 "difflib", "inspect"}
+ALLOWED_ROOTS = {"numpy", "scipy", "array_api_compat", "typing", "dataclasses", "functools",
+                 "math", "numbers", "difflib", "inspect"}
 
 
 def imports(path):

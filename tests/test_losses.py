@@ -63,7 +63,8 @@ def test_delta_is_weighted_gradient_of_the_loss(name, rng):
     sw_sum = sw.sum()
     Z_before = Z.copy()
     delta = np.empty_like(Z)
-    value = loss.loss_and_delta(Z, target, sw, sw_sum, delta)
+    value, returned = loss.loss_and_delta(Z, target, sw, sw_sum, delta)
+    assert returned is delta  # written into the buffer given
     np.testing.assert_array_equal(Z, Z_before)  # the logits are left as they were
     assert value == pytest.approx(loss.loss(Z, target, sw, sw_sum), rel=1e-12)
     h = 1e-6
@@ -148,7 +149,7 @@ def test_capped_log_loss_is_mlps_loss_on_probabilities_clipped_at_eps(name, dtyp
     assert loss.loss(Z, target, sw, sw.sum()) > clipped * 1.5  # the cap did bite
 
     exact_delta, capped_delta = np.empty_like(Z), np.empty_like(Z)
-    value = capped.loss_and_delta(Z, target, sw, sw.sum(), capped_delta)
+    value, _ = capped.loss_and_delta(Z, target, sw, sw.sum(), capped_delta)
     loss.loss_and_delta(Z, target, sw, sw.sum(), exact_delta)
     assert value == pytest.approx(clipped, rel=1e-5)
     np.testing.assert_array_equal(capped_delta, exact_delta)  # the gradient is not capped

@@ -1,0 +1,330 @@
+"""Array namespaces: the library and device the data live on, and the helpers that keep NumPy fast.
+
+The core's formulas are written once, against ``xp``, the namespace of the data
+(NumPy, torch, CuPy, array-api-strict, through array-api-compat):
+``Z1 = xp.matmul(X, W1, out=work.Z1)`` is the same line for every library.
+``xp`` passes the standard's functions and dtypes through (``xp.where``,
+``xp.sum``, ``xp.float32``) and adds a few helpers:
+
+- Element-wise functions and ``matmul`` take ``out=``, an array the caller
+  owns. NumPy writes the result there and allocates nothing; every other
+  library computes a new array and, where ``out`` is given, copies it in. A
+  fit's workspace holds buffers on NumPy only, so that elsewhere the device
+  allocator serves the temporaries, and ``out`` means a view the caller reads
+  back (a gradient in the flat buffer, say).
+- The functions the standard lacks (SciPy's ``expit``, ``logsumexp``,
+  ``xlogy``, and each row's entry at a class index) are SciPy and flat
+  indices on NumPy, stable array-API formulas elsewhere.
+- Moving arrays between the host and the device: random draws stay on the host
+  (NumPy), so a seed gives the same model on every library.
+"""
+
+import array_api_compat
+import array_api_compat.numpy as numpy_compat
+import numpy as np
+import scipy.sparse as sp
+import scipy.special
+
+# element-wise functions of the standard that the formulas call with out=
+_ELEMENTWISE = ("exp", "log", "log1p", "expm1", "sqrt", "tanh", "abs", "negative", "add",
+                "subtract", "multiply", "divide", "maximum", "minimum", "logaddexp")
+
+
+def _put(out, value):
+    if out is None:
+        return value
+    out[...] = value
+    return out
+
+
+def _with_out(name):
+    def function(self, *args, out=None):
+        return _put(out, getattr(self.xp, name)(*args))
+
+    function.__name__ = name
+    function.__doc__ = f"``{name}``, written into ``out`` when given."
+    return function
+
+
+class Namespace:
+    """The namespace ``xp`` of some arrays and their ``device``, with the core's helpers."""
+
+    is_numpy = False
+
+    def __init__(self, xp, device):
+        self.xp = xp
+        self.device = device
+        self.name = xp.__name__.removeprefix("array_api_compat.")
+
+    def __getattr__(self, name):
+        # the standard's functions and dtypes
+        return getattr(self.xp, name)
+
+    def __repr__(self):
+        return f"Namespace({self.name}, device={self.device!r})"
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    # ------------------------------------------------------------ buffers
+    def buffer(self, shape, dtype):
+        """A scratch array to write results into where that saves allocations (NumPy), else None."""
+        # no buffers: results are new arrays
+
+    def reuse(self, A):
+        """``A`` as the ``out`` of a result that may overwrite it (NumPy), else None."""
+        # no buffers: results are new arrays
+
+    # ------------------------------------------------------------ products, copies
+    def matmul(self, A, B, out=None):
+        return _put(out, A @ B)
+
+    def take_rows(self, A, indices, out=None):
+        """``A[indices]``, the rows ``indices (n,)`` of ``A``; into ``out[:n]`` when given."""
+        return self.xp.take(A, indices, axis=0)
+
+    def copy(self, A):
+        return self.xp.asarray(A, copy=True)
+
+    def as_float(self, condition, dtype, out=None):
+        """A boolean array as 0.0 and 1.0 in ``dtype``."""
+        return _put(out, self.xp.astype(condition, dtype))
+
+    def where(self, condition, A, B, out=None):
+        return _put(out, self.xp.where(condition, A, B))
+
+    # ------------------------------------------------------------ special functions
+    def expit(self, Z, out=None):
+        """The sigmoid ``1 / (1 + e^-z)``, from ``e^-|z|`` so that nothing overflows."""
+        xp = self.xp
+        e = xp.exp(-xp.abs(Z))
+        return _put(out, xp.where(Z >= 0, 1 / (1 + e), e / (1 + e)))
+
+    def log_expit(self, Z):
+        """``log sigmoid(z) = -log(1 + e^-z)``."""
+        return -self.xp.logaddexp(self.xp.zeros_like(Z), -Z)
+
+    def logsumexp(self, Z, axis, keepdims=False):
+        shift = self.xp.max(Z, axis=axis, keepdims=True)
+        total = self.xp.log(self.xp.sum(self.xp.exp(Z - shift), axis=axis, keepdims=True))
+        result = total + shift
+        return result if keepdims else self.xp.squeeze(result, axis=axis)
+
+    def xlogy(self, X, Y):
+        """``x log y``, 0 where ``x = 0``."""
+        safe = self.xp.where(X == 0, self.xp.ones_like(Y), Y)
+        return X * self.xp.log(safe)
+
+    # ------------------------------------------------------------ one entry per row
+    def row_max(self, Z):
+        """Each row's largest entry, shape ``(n_rows,)``."""
+        return self.xp.max(Z, axis=1)
+
+    def row_sum(self, Z):
+        return self.xp.sum(Z, axis=1)
+
+    def at_index(self, Z, indices):
+        """``Z[i, indices[i]]`` for each row ``i``, shape ``(n_rows,)``."""
+        return self.xp.take_along_axis(Z, self.xp.reshape(indices, (-1, 1)), axis=1)[:, 0]
+
+    def subtract_one_at(self, Z, indices):
+        """``Z[i, indices[i]] -= 1`` for each row ``i``, in place: ``Z - onehot(indices)``."""
+        xp = self.xp
+        classes = xp.arange(Z.shape[1], device=self.device)
+        Z -= xp.astype(xp.reshape(indices, (-1, 1)) == classes, Z.dtype)
+        return Z
+
+    # ------------------------------------------------------------ host and device
+    def from_host(self, A, dtype=None):
+        """A NumPy array (or scalar) as an array of this namespace, on this device."""
+        return self.xp.asarray(A, dtype=dtype, device=self.device)
+
+    def to_host(self, A):
+        """``A`` as a NumPy array."""
+        return to_numpy(A)
+
+    def empty(self, shape, dtype):
+        return self.xp.empty(shape, dtype=dtype, device=self.device)
+
+    def zeros(self, shape, dtype):
+        return self.xp.zeros(shape, dtype=dtype, device=self.device)
+
+    def ones(self, shape, dtype):
+        return self.xp.ones(shape, dtype=dtype, device=self.device)
+
+    def widest(self, x):
+        """``x`` in the widest float dtype of the device: float64 sums of float32 terms."""
+        return self.xp.astype(x, float_dtypes(self)[0])
+
+    def eps(self, dtype):
+        return float(self.xp.finfo(dtype).eps)
+
+    def largest(self, dtype):
+        return float(self.xp.finfo(dtype).max)
+
+
+for _name in _ELEMENTWISE:
+    setattr(Namespace, _name, _with_out(_name))
+
+
+class NumPyNamespace(Namespace):
+    """NumPy and SciPy sparse matrices: results written into the caller's buffers."""
+
+    is_numpy = True
+
+    def __init__(self):
+        super().__init__(numpy_compat, "cpu")
+        self.name = "numpy"
+
+    def __reduce__(self):
+        return "NUMPY"  # the module's one instance
+
+    def buffer(self, shape, dtype):
+        return np.empty(shape, dtype=dtype)
+
+    def reuse(self, A):
+        return A
+
+    def matmul(self, A, B, out=None):
+        if out is not None and isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
+            return np.matmul(A, B, out=out)
+        return _put(out, A @ B)  # sparse X, or X.T: scipy's ``@`` returns a new array
+
+    def take_rows(self, A, indices, out=None):
+        if out is None or not isinstance(A, np.ndarray):
+            return A[indices]
+        # mode="clip" skips the bounds check that makes the default mode copy twice
+        return np.take(A, indices, axis=0, out=out[: indices.shape[0]], mode="clip")
+
+    def copy(self, A):
+        return A.copy()
+
+    def as_float(self, condition, dtype, out=None):
+        if out is None:
+            return condition.astype(dtype)
+        np.copyto(out, condition)  # bool -> float is a safe cast
+        return out
+
+    def expit(self, Z, out=None):
+        return scipy.special.expit(Z, out=out)
+
+    def log_expit(self, Z):
+        return scipy.special.log_expit(Z)
+
+    def logsumexp(self, Z, axis, keepdims=False):
+        return scipy.special.logsumexp(Z, axis=axis, keepdims=keepdims)
+
+    def xlogy(self, X, Y):
+        return scipy.special.xlogy(X, Y)
+
+    # Flat positions: on a 200 x 10 batch one take of each row's max and true
+    # logit costs half of a row-wise max and Z[rows, y] (measured).
+    @staticmethod
+    def _flat_positions(Z, indices):
+        return np.arange(0, Z.size, Z.shape[1]) + indices
+
+    def row_max(self, Z):
+        Z = np.ascontiguousarray(Z)
+        return Z.reshape(-1).take(self._flat_positions(Z, Z.argmax(axis=1)))
+
+    def row_sum(self, Z):
+        # a product with ones: BLAS, a third of np.sum's time on a batch (measured)
+        return Z @ np.ones(Z.shape[1], dtype=Z.dtype)
+
+    def at_index(self, Z, indices):
+        Z = np.ascontiguousarray(Z)
+        return Z.reshape(-1).take(self._flat_positions(Z, indices))
+
+    def subtract_one_at(self, Z, indices):
+        if not Z.flags.c_contiguous:
+            Z[np.arange(Z.shape[0]), indices] -= 1
+            return Z
+        Z.reshape(-1)[self._flat_positions(Z, indices)] -= 1
+        return Z
+
+    def from_host(self, A, dtype=None):
+        return np.asarray(A, dtype=dtype)
+
+    def empty(self, shape, dtype):
+        return np.empty(shape, dtype=dtype)
+
+    def zeros(self, shape, dtype):
+        return np.zeros(shape, dtype=dtype)
+
+    def ones(self, shape, dtype):
+        return np.ones(shape, dtype=dtype)
+
+
+for _name in _ELEMENTWISE:
+    setattr(NumPyNamespace, _name, staticmethod(getattr(np, _name)))
+NumPyNamespace.where = Namespace.where  # np.where has no out=
+
+NUMPY = NumPyNamespace()
+_NAMESPACES = {}
+
+
+def namespace_of(*arrays):
+    """The ``Namespace`` of ``arrays`` (None entries are skipped).
+
+    NumPy arrays, SciPy sparse matrices and Python scalars give ``NUMPY``; any
+    other array library its array-API namespace (through array-api-compat) and
+    the device of the first array.
+    """
+    arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float))]
+    if all(type(a) is np.ndarray or sp.issparse(a) or isinstance(a, np.generic)
+           for a in arrays):
+        return NUMPY
+    xp = array_api_compat.array_namespace(*arrays)
+    if array_api_compat.is_numpy_namespace(xp):
+        return NUMPY
+    device = array_api_compat.device(arrays[0])
+    key = (xp.__name__, str(device))
+    if key not in _NAMESPACES:
+        _NAMESPACES[key] = Namespace(xp, device)
+    return _NAMESPACES[key]
+
+
+def to_numpy(A):
+    """Any array as a NumPy array (copied from the device where it lives on one)."""
+    if A is None or isinstance(A, np.ndarray) or sp.issparse(A):
+        return A
+    if array_api_compat.is_torch_array(A):
+        return A.detach().cpu().numpy()
+    if array_api_compat.is_cupy_array(A):
+        return A.get()
+    return np.from_dlpack(A) if hasattr(A, "__dlpack__") else np.asarray(A)
+
+
+def float_dtypes(xp):
+    """The floating dtypes the namespace's device computes in, widest first."""
+    if xp.is_numpy:
+        return [np.dtype(np.float64), np.dtype(np.float32)]
+    if "float_dtypes" not in xp.__dict__:
+        available = xp.__array_namespace_info__().dtypes(device=xp.device,
+                                                          kind="real floating")
+        xp.float_dtypes = [available[name] for name in ("float64", "float32")
+                           if name in available]
+    return xp.float_dtypes
+
+
+def index_dtype(xp):
+    """The integer dtype of class indices on the namespace's device."""
+    if xp.is_numpy:
+        return np.dtype(np.intp)
+    return xp.__array_namespace_info__().default_dtypes(device=xp.device)["indexing"]
+
+
+def dtype_name(dtype):
+    """``'float32'`` or ``'float64'`` for a dtype of any namespace."""
+    for name in ("float64", "float32"):
+        if str(dtype).endswith(name):
+            return name
+    raise ValueError(f"not a float32 or float64 dtype: {dtype}")
+
+
+def holds_numbers(A):
+    """Whether ``A`` holds numbers (every non-NumPy array does; NumPy's may hold strings)."""
+    return not isinstance(A, np.ndarray) or A.dtype.kind in "biuf"
