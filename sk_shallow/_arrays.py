@@ -28,6 +28,7 @@ import scipy.special
 # element-wise functions of the standard that the formulas call with out=
 _ELEMENTWISE = ("exp", "log", "log1p", "expm1", "sqrt", "tanh", "abs", "negative", "add",
                 "subtract", "multiply", "divide", "maximum", "minimum", "logaddexp")
+_SCALARS = (int, float)
 
 
 def _put(out, value):
@@ -96,6 +97,35 @@ class Namespace:
     def where(self, condition, A, B, out=None):
         return _put(out, self.xp.where(condition, A, B))
 
+    # A Python scalar stays a scalar: array-api-compat turns one into a device
+    # array for some functions, a host-to-device copy that waits for the GPU.
+    def add(self, A, B, out=None):
+        return _put(out, A + B)
+
+    def subtract(self, A, B, out=None):
+        return _put(out, A - B)
+
+    def multiply(self, A, B, out=None):
+        return _put(out, A * B)
+
+    def divide(self, A, B, out=None):
+        return _put(out, A / B)
+
+    def maximum(self, A, B, out=None):
+        if isinstance(B, _SCALARS):
+            return _put(out, self.xp.clip(A, min=B))
+        return _put(out, self.xp.maximum(A, B))
+
+    def minimum(self, A, B, out=None):
+        if isinstance(B, _SCALARS):
+            return _put(out, self.xp.clip(A, max=B))
+        return _put(out, self.xp.minimum(A, B))
+
+    def logaddexp(self, A, B, out=None):
+        if isinstance(A, _SCALARS):
+            A = self.xp.full_like(B, A)
+        return _put(out, self.xp.logaddexp(A, B))
+
     # ------------------------------------------------------------ special functions
     def expit(self, Z, out=None):
         """The sigmoid ``1 / (1 + e^-z)``, from ``e^-|z|`` so that nothing overflows."""
@@ -105,7 +135,7 @@ class Namespace:
 
     def log_expit(self, Z):
         """``log sigmoid(z) = -log(1 + e^-z)``."""
-        return -self.xp.logaddexp(self.xp.zeros_like(Z), -Z)
+        return -self.logaddexp(0.0, -Z)
 
     def logsumexp(self, Z, axis, keepdims=False):
         shift = self.xp.max(Z, axis=axis, keepdims=True)
@@ -167,7 +197,8 @@ class Namespace:
 
 
 for _name in _ELEMENTWISE:
-    setattr(Namespace, _name, _with_out(_name))
+    if _name not in vars(Namespace):
+        setattr(Namespace, _name, _with_out(_name))
 
 
 class NumPyNamespace(Namespace):
@@ -263,7 +294,8 @@ for _name in _ELEMENTWISE:
 NumPyNamespace.where = Namespace.where  # np.where has no out=
 
 NUMPY = NumPyNamespace()
-_NAMESPACES = {}
+_NAMESPACES = {}  # (array-api-compat namespace, device) -> Namespace
+_BY_TYPE = {}  # array type -> array-api-compat namespace: the fast path of the hot loop
 
 
 def namespace_of(*arrays):
@@ -273,6 +305,12 @@ def namespace_of(*arrays):
     other array library its array-API namespace (through array-api-compat) and
     the device of the first array.
     """
+    if len(arrays) == 1:  # the formulas' call: one array, a type seen before
+        kind = type(arrays[0])
+        if kind is np.ndarray:
+            return NUMPY
+        if kind in _BY_TYPE:
+            return _bound(_BY_TYPE[kind], arrays[0].device)
     arrays = [a for a in arrays if a is not None and not isinstance(a, (int, float))]
     if all(type(a) is np.ndarray or sp.issparse(a) or isinstance(a, np.generic)
            for a in arrays):
@@ -280,8 +318,13 @@ def namespace_of(*arrays):
     xp = array_api_compat.array_namespace(*arrays)
     if array_api_compat.is_numpy_namespace(xp):
         return NUMPY
-    device = array_api_compat.device(arrays[0])
-    key = (xp.__name__, str(device))
+    if len({type(a) for a in arrays}) == 1:
+        _BY_TYPE[type(arrays[0])] = xp
+    return _bound(xp, array_api_compat.device(arrays[0]))
+
+
+def _bound(xp, device):
+    key = (id(xp), device)
     if key not in _NAMESPACES:
         _NAMESPACES[key] = Namespace(xp, device)
     return _NAMESPACES[key]

@@ -234,7 +234,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             epoch_name="epoch" if config.stochastic else "lbfgs-iter",
             max_epochs=1 if incremental else config.max_iter,
             snapshot=lambda: {
-                **self._predict_state(params.flat.copy(), layout, config, setup.task),
+                **self._predict_state(setup.xp.copy(params.flat), layout, config, setup.task),
                 "n_iter_": history.n_iter, "loss_curve_": list(history.loss_curve)},
         )
         outcome, optimizer = self._run_solver(setup, incremental,

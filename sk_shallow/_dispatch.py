@@ -26,6 +26,11 @@ def input_namespace(X):
     """The namespace a fit or a prediction on X computes in: X's with dispatch on, else NumPy."""
     if not dispatch_on() or sp.issparse(X) or not array_api_compat.is_array_api_obj(X):
         return NUMPY
+    if "sparse" in str(getattr(X, "layout", "")) or array_api_compat.is_pydata_sparse_array(X):
+        raise TypeError(
+            f"X is a sparse {type(X).__module__}.{type(X).__name__}: sparse input is taken as "
+            "a SciPy sparse matrix (CSR or CSC), computed with NumPy. Pass a dense array, or "
+            "a scipy.sparse matrix.")
     return namespace_of(X)
 
 

@@ -70,7 +70,7 @@ class Outcome:
 
 
 def _sum_or_count(sw, n):
-    return float(n) if sw is None else float(sw.sum())
+    return float(n) if sw is None else float(namespace_of(sw).sum(sw))
 
 
 def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer, *,
@@ -216,8 +216,9 @@ def run_lbfgs(params, layout, X, target, sw, hidden, loss, alpha, *, max_iter, m
     xp = namespace_of(params.flat)
     n_samples = X.shape[0]
     dtype = params.flat.dtype
-    # full batch, computed in blocks of rows whose hidden layer stays in cache
-    work = Workspace(layout, min(n_samples, LBFGS_BLOCK_ROWS), dtype, xp)
+    # full batch, on NumPy in blocks of rows whose hidden layer stays in cache
+    block_rows = LBFGS_BLOCK_ROWS if xp.is_numpy else n_samples
+    work = Workspace(layout, min(n_samples, block_rows), dtype, xp)
     grad, block_grad = layout.empty(dtype, xp), layout.empty(dtype, xp)
     sw_sum = _sum_or_count(sw, n_samples)
 
