@@ -78,8 +78,8 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "exported model)."
     ) from exc
 
-from ._classifier import ShallowNetClassifier
 from ._arrays import NUMPY
+from ._classifier import ShallowNetClassifier
 from ._losses import _exp_ceiling
 from ._regressor import ShallowNetRegressor
 from .activations import ACTIVATIONS
