@@ -479,13 +479,14 @@ def parse_threads(text):
     return settings
 
 
-def launch(tasks, quick, data_dir, env, threads, tree=None):
+def launch(tasks, quick, data_dir, env, threads, tree=None, overrides=None):
     """Run ``tasks`` in one child at ``threads``; with ``tree``, sk_shallow is imported from there."""
     if tree is not None:
         env = dict(env, PYTHONPATH=os.pathsep.join(
             p for p in (tree, env.get("PYTHONPATH")) if p))
     cmd = [sys.executable, os.path.abspath(__file__), "--child", ",".join(tasks),
            "--data-dir", data_dir, "--threads", threads] + (["--quick"] if quick else [])
+    cmd += [f"--{key}={value}" for key, value in (overrides or {}).items()]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"child {tasks} failed:\n{proc.stderr[-3000:]}")
@@ -751,6 +752,11 @@ def main(argv=None):
     parser.add_argument("--threads", default="default",
                         help="comma-separated thread settings, each 'default' (nothing "
                              "pinned, the headline) or a number (default: default)")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help="epochs per fit instead of the protocol's 10 (a short run on "
+                             "another machine)")
+    parser.add_argument("--lbfgs-iter", type=int, default=None,
+                        help="L-BFGS iterations instead of the protocol's 50")
     parser.add_argument("--data-dir", default=None, help="where the .npy data sets go")
     parser.add_argument("--keep-blas-env", action="store_true",
                         help="keep OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE in the children")
@@ -760,7 +766,9 @@ def main(argv=None):
                              "directory) and report before/after ratios")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    size = QUICK if args.quick else FULL
+    size = dict(QUICK if args.quick else FULL)
+    size.update({key: value for key, value in (("epochs", args.epochs),
+                                               ("lbfgs_iter", args.lbfgs_iter)) if value})
     try:
         settings = parse_threads(args.threads)
     except ValueError as exc:
@@ -790,6 +798,8 @@ def main(argv=None):
     baseline_dir = tempfile.TemporaryDirectory() if args.baseline else None
     baseline_tree, baseline_label = (export_baseline(args.baseline, baseline_dir.name)
                                      if args.baseline else (None, None))
+    overrides = {key: value for key, value in (("epochs", args.epochs),
+                                               ("lbfgs-iter", args.lbfgs_iter)) if value}
     prepare_data(size, data_dir)
     envs = {threads: child_env(args.keep_blas_env, threads) for threads in settings}
 
@@ -811,12 +821,12 @@ def main(argv=None):
             for from_baseline, threads in sorted({(b, t) for _, b, t in jobs}):
                 tasks = [name for name, b, t in jobs if (b, t) == (from_baseline, threads)]
                 for out in launch(tasks, True, data_dir, envs[threads], threads,
-                                  tree(from_baseline)):
+                                  tree(from_baseline), overrides):
                     results[threads][key(out["name"], from_baseline)] = out
         else:
             for name, from_baseline, threads in jobs:
                 for out in launch([name], False, data_dir, envs[threads], threads,
-                                  tree(from_baseline)):
+                                  tree(from_baseline), overrides):
                     results[threads][key(out["name"], from_baseline)] = out
                 shown = {k: v for k, v in out.items() if k not in ("blas", "sk_shallow")}
                 print(f"# round {r + 1}/{runs} threads={threads} "
@@ -834,7 +844,8 @@ def main(argv=None):
 
     import sklearn
 
-    print(f"# sk_shallow benchmark ({'quick' if args.quick else 'full'} protocol)")
+    changed = "".join(f", {key} {value}" for key, value in overrides.items())
+    print(f"# sk_shallow benchmark ({'quick' if args.quick else 'full'} protocol{changed})")
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; "
           f"{runs} paired round(s); {time.time() - started:.0f} s")
     print(f"machine: {platform.processor() or platform.machine()}, {_cpu_model()}, "

@@ -8,6 +8,7 @@ figures are benchmarks/bench_gpu.py's); tests that need torch are skipped
 where it is not installed, array-api-strict runs everywhere.
 """
 
+import os
 import pickle
 import warnings
 
@@ -25,6 +26,8 @@ from sk_shallow.activations import ACTIVATIONS
 array_api_strict = pytest.importorskip("array_api_strict")
 
 NAMESPACES = ["array_api_strict", pytest.param("torch", marks=pytest.mark.torch)]
+# where the torch tests put their tensors: the CPU, or a GPU where one is (the device check)
+TORCH_DEVICE = os.environ.get("SK_SHALLOW_TORCH_DEVICE", "cpu")
 SOLVERS = ["adam", "sgd", "lbfgs"]
 
 
@@ -37,6 +40,8 @@ def to_xp(name, A, dtype=None, device=None):
     if A is None:
         return None
     xp = xp_module(name)
+    if name == "torch" and device is None:
+        device = TORCH_DEVICE
     return xp.asarray(np.ascontiguousarray(A), dtype=dtype, device=device)
 
 
