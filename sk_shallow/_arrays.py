@@ -215,6 +215,20 @@ class NumPyNamespace(Namespace):
     def __reduce__(self):
         return "NUMPY"  # the module's one instance
 
+    # the standard's reductions and reshape as ndarray methods: NumPy's module
+    # functions add a wrapper that is most of a one-row prediction's cost
+    @staticmethod
+    def max(A, axis=None, keepdims=False):
+        return A.max(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def sum(A, axis=None, keepdims=False):
+        return A.sum(axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def reshape(A, shape):
+        return A.reshape(shape)
+
     def buffer(self, shape, dtype):
         return np.empty(shape, dtype=dtype)
 
@@ -222,7 +236,9 @@ class NumPyNamespace(Namespace):
         return A
 
     def matmul(self, A, B, out=None):
-        if out is not None and isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
+        if out is None:
+            return A @ B
+        if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
             return np.matmul(A, B, out=out)
         return _put(out, A @ B)  # sparse X, or X.T: scipy's ``@`` returns a new array
 

@@ -331,8 +331,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
 
     def _logits(self, X, method):
         X = self._validate_predict_input(X, method)
-        params = self._params()
-        return logits(params, X, self._hidden(params))
+        params, hidden = self._network()
+        return logits(params, X, hidden)
 
     def hidden_activations(self, X: MatrixLike) -> NDArray[np.floating]:
         """The hidden layer's output ``A1 = g(X W1 + b1)``.
@@ -342,8 +342,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             In the fitted dtype.
         """
         X = self._validate_predict_input(X, "hidden_activations")
-        params = self._params()
-        return hidden_layer(params, X, self._hidden(params))
+        params, hidden = self._network()
+        return hidden_layer(params, X, hidden)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

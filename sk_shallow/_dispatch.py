@@ -12,6 +12,7 @@ require; ``move_to`` moves a fitted network.
 import warnings
 
 import array_api_compat
+import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
 
@@ -40,6 +41,8 @@ def same_namespace(a, b):
 
 def check_same_namespace(estimator, X, method):
     """Raise where X's namespace or device is not the fitted network's."""
+    if type(X) is np.ndarray and type(estimator._flat) is np.ndarray:
+        return  # the common case, first: a prediction's fixed cost is mostly checks
     fitted, given = namespace_of(estimator._flat), input_namespace(X)
     if same_namespace(fitted, given):
         return

@@ -24,7 +24,7 @@ LAYERS = {
 }
 CORE = [name for name, layer in LAYERS.items() if layer == 0]
 ALLOWED_ROOTS = {"numpy", "scipy", "array_api_compat", "typing", "dataclasses", "functools",
-                 "math", "numbers", "difflib", "inspect"}
+                 "math", "numbers", "difflib", "inspect", "sys"}
 
 
 def imports(path):
