@@ -240,7 +240,8 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         outcome, optimizer = self._run_solver(setup, incremental,
                                               tasks.wrap(report.epoch_reporter(config.verbose)))
         dead = 0.0 if outcome.diverged else dead_fraction(params, setup.X, setup.hidden)
-        report.warn_about(outcome, config, history, incremental, dead)
+        report.warn_about(outcome, config, history, incremental, dead, report.Training(
+            setup.X, setup.task, lambda: logits(params, setup.X, setup.hidden)))
         self._commit(params, layout, config, setup.task, history, optimizer)
         tasks.end_fit()
         return self

@@ -83,6 +83,8 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
     stacks them as rows, so the code computes ``Z = X W + b`` with ``W`` of
     shape ``(n_in, n_out)``: the same network, transposed.
 
+    [fit warnings]
+
     Examples
     --------
     >>> from sklearn.datasets import make_moons

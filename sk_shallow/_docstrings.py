@@ -2,9 +2,11 @@
 
 A docstring names a block on a line of its own: ``[network parameters]`` or
 ``[training parameters]`` in a class's, ``[X, then Returns]`` in a prediction
-method's. ``fill`` puts the block there, so that ``help()`` and the API
-reference show every parameter in full.
+method's, ``[fit warnings]`` in a class's Notes. ``fill`` puts the block there,
+so that ``help()`` and the API reference show every parameter in full.
 """
+
+from . import _fit_report as _rules  # the warnings' numbers
 
 NETWORK_PARAMETERS = """\
 n_hidden : int, default=100
@@ -78,6 +80,33 @@ dtype : {None, 'float32', 'float64'}, default=None
     computes in float64. ``'float32'`` computes, stores and predicts in
     float32 whatever X is."""
 
+# The warnings' rules, once: both estimators' Notes (sk_shallow/_fit_report.py
+# applies them, docs/guide.md repeats them)
+FIT_WARNINGS = f"""\
+A fit ends with at most one ``ConvergenceWarning`` on how it went (plus one
+where over half the relu units are dead), pointed at the caller's line:
+
+- *Diverged*: the loss or the weights became non-finite (the weights from
+  before that epoch are kept), or an sgd/adam ``fit`` ended with its last
+  epoch's loss more than {_rules.DIVERGENCE_FACTOR} times its first epoch's. The no-improvement stop
+  (``tol``, ``n_iter_no_change``) is no divergence: as in MLP, a loss that
+  merely stopped improving is not reported.
+- *Ended poorly*: the solver stopped unconverged (``max_iter`` ran out;
+  lbfgs: also ``max_fun`` or a failed line search), or a squared-error
+  regressor ended with a training R^2 below 0 (worse than predicting y's
+  mean). The warning then names the causes it can see. y far from unit
+  scale (a column's ``|mean|`` or std above {_rules.Y_FAR_FROM_UNIT}, or, with R^2 below 0,
+  beyond a factor of {_rules.Y_NEAR_UNIT} of unit scale): it gives y's mean and std and
+  suggests ``TransformedTargetRegressor(transformer=StandardScaler())``. X's
+  columns far apart in scale (the largest ``max |x|`` over {_rules.X_SCALE_RATIO} times the
+  smallest) or far from unit scale (a ``max |x|`` above {_rules.X_FAR_FROM_UNIT}): it suggests a
+  ``StandardScaler`` in a pipeline.
+
+``partial_fit`` warns only of divergence and dead units. The training R^2 is
+estimated from the last epoch's loss, and computed (one pass over X) only
+where that estimate is below 0; X's scales are read only after a fit that
+ended poorly."""
+
 # The input of every method that maps samples to outputs, and the heading of
 # what it returns
 PREDICT_INPUT = """\
@@ -91,7 +120,8 @@ Returns
 
 _BLOCKS = {"[network parameters]": NETWORK_PARAMETERS,
            "[training parameters]": TRAINING_PARAMETERS,
-           "[X, then Returns]": PREDICT_INPUT}
+           "[X, then Returns]": PREDICT_INPUT,
+           "[fit warnings]": FIT_WARNINGS}
 
 
 def _filled(doc):

@@ -100,23 +100,15 @@ def test_dead_relu_units_are_reported_at_the_callers_line():
         warnings.simplefilter("ignore", ConvergenceWarning)
         net.fit(X, y)
     net.intercepts_[0][...] = -1e3
-    with pytest.warns(ConvergenceWarning, match="100% of the hidden units are dead") as record:
-        net.set_params(warm_start=True, max_iter=1).fit(X, y)
-    assert any(w.filename == __file__ for w in record
-               if "dead" in str(w.message))
-
-
-def test_a_loss_that_only_grows_is_reported():
-    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
-    net = ShallowNetClassifier(n_hidden=20, solver="sgd", learning_rate_init=5.0,
-                               momentum=0.9, max_iter=200, n_iter_no_change=3, random_state=0)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
-        net.fit(X * 50, y)
-    messages = [str(w.message) for w in record if issubclass(w.category, ConvergenceWarning)]
-    assert any("stayed above its best" in m for m in messages), messages
-    assert all(w.filename == __file__ for w in record
-               if issubclass(w.category, ConvergenceWarning))
+        net.set_params(warm_start=True, max_iter=1).fit(X, y)
+    messages = [str(w.message) for w in record]
+    # max_iter=1 also leaves the run unconverged: the two warnings, each once
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("Stochastic Optimizer: Maximum iterations (1) reached")
+    assert messages[1].startswith("100% of the hidden units are dead")
+    assert all(w.filename == __file__ for w in record)
 
 
 def test_saturated_outputs_stop_at_mlps_epoch():
