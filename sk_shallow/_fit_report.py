@@ -144,9 +144,17 @@ def _hints(training, history, ended_poorly):
         hints.append(_x_hint(training.X))
     hints = [hint for hint in hints if hint]
     if sentences and not hints:
-        # worse than the mean with y and X in scale: the optimiser has not got there
-        hints.append("Increase max_iter or learning_rate_init, or lower alpha.")
+        # worse than the mean with y and X in scale: the optimiser's steps are to blame
+        hints.append(_step_hint(history))
     return sentences + hints
+
+
+def _step_hint(history):
+    curve = history.loss_curve[-history.n_iter:] if history.n_iter else []
+    if len(curve) > 1 and curve[-1] > curve[0]:
+        return (f"Its loss ended above its first epoch's ({curve[0]:.4g}, now "
+                f"{curve[-1]:.4g}): lower learning_rate_init.")
+    return "Increase max_iter or learning_rate_init, or lower alpha."
 
 
 def _y_stats(task):
