@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
+from sklearn.utils import assert_all_finite
 
 from . import _check_params as check
 from ._arrays import dtype_name, holds_numbers, namespace_of, to_numpy
@@ -272,6 +274,31 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         if self.out_activation_ == "softmax":
             return log_softmax(Z2)
         return log_softmax(log_logistic(Z2))
+
+    def score(self, X: MatrixLike, y: ArrayLike,
+              sample_weight: ArrayLike | None = None) -> float:
+        """Accuracy of ``predict(X)`` against y (subset accuracy for multilabel targets).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The samples, with the features seen in fit.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            The true labels; NaN or infinity raises ValueError.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples; None gives every sample weight 1.
+
+        Returns
+        -------
+        score : float
+            The (weighted) share of samples predicted right.
+        """
+        labels = y if sp.issparse(y) else np.asarray(y)
+        if labels.dtype.kind == "f":
+            # scikit-learn's type_of_target casts float labels to int before it checks
+            # them for NaN (numpy's "invalid value encountered in cast"): check first
+            assert_all_finite(labels, input_name="y")
+        return super().score(X, y, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
