@@ -237,11 +237,12 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
                 **self._predict_state(setup.xp.copy(params.flat), layout, config, setup.task),
                 "n_iter_": history.n_iter, "loss_curve_": list(history.loss_curve)},
         )
-        outcome, optimizer = self._run_solver(setup, incremental,
-                                              tasks.wrap(report.epoch_reporter(config.verbose)))
+        on_epoch = report.NotedStop(tasks.wrap(report.epoch_reporter(config.verbose)))
+        outcome, optimizer = self._run_solver(setup, incremental, on_epoch.for_solver())
         dead = 0.0 if outcome.diverged else dead_fraction(params, setup.X, setup.hidden)
         report.warn_about(outcome, config, history, incremental, dead, report.Training(
-            setup.X, setup.task, lambda: logits(params, setup.X, setup.hidden)))
+            setup.X, setup.task, lambda: logits(params, setup.X, setup.hidden),
+            stop_requested=on_epoch.stopped))
         self._commit(params, layout, config, setup.task, history, optimizer)
         tasks.end_fit()
         return self

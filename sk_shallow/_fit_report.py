@@ -67,6 +67,24 @@ def diverged_on_training_data(n_iter):
             "overflow); the weights from before this call were kept. " + _DIVERGED_ADVICE)
 
 
+class NotedStop:
+    """The solver's ``on_epoch`` hook (or None), noting whether it asked to stop.
+
+    Only a callback asks: a fit it stopped is no failure, so it gets no hints.
+    """
+
+    def __init__(self, hook):
+        self.hook = hook
+        self.stopped = False
+
+    def for_solver(self):
+        return None if self.hook is None else self  # no hook: no call per epoch
+
+    def __call__(self, history):
+        self.stopped = bool(self.hook(history))
+        return self.stopped
+
+
 @dataclass
 class Training:
     """What the hints may look at once a fit has ended.
@@ -80,6 +98,7 @@ class Training:
     X: object
     task: object
     logits: Callable[[], np.ndarray]
+    stop_requested: bool = False  # a callback stopped the fit
 
 
 def warn_about(outcome, config, history, incremental, dead_fraction, training=None):
@@ -101,14 +120,16 @@ def warn_about(outcome, config, history, incremental, dead_fraction, training=No
         elif not incremental:
             sentences.append(f"Stochastic Optimizer: Maximum iterations ({config.max_iter}) "
                              "reached and the optimization hasn't converged yet.")
-    if training is not None and not incremental:
+    if training is not None and not incremental and not training.stop_requested:
         sentences += _hints(training, history, ended_poorly=bool(sentences))
     if sentences:
         warn(" ".join(sentences))
     if dead_fraction > 0.5:
+        remedies = ("Scale the inputs, lower learning_rate_init, or use" if config.stochastic
+                    else "Scale the inputs or use")  # lbfgs has no learning rate to lower
         warn(f"{dead_fraction:.0%} of the hidden units are dead (zero on every "
-             "training sample, so they no longer learn). Scale the inputs, lower "
-             "learning_rate_init, or use hidden_activation='leaky_relu'.")
+             f"training sample, so they no longer learn). {remedies} "
+             "hidden_activation='leaky_relu'.")
 
 
 def _loss_rose(config, history, incremental):

@@ -110,6 +110,10 @@ def balanced_accuracies(seed):
     return scores
 
 
+# alpha=10 shrinks most relu units of one of the twelve fits to zero on every row: the
+# dead-units warning is true there, and part of the setting this test measures
+@pytest.mark.filterwarnings(
+    "ignore:[0-9]+% of the hidden units are dead:sklearn.exceptions.ConvergenceWarning")
 def test_balanced_improves_balanced_accuracy_on_imbalanced_data():
     # six datasets, none chosen: on some the minority is separable and both tie
     gains = []

@@ -281,3 +281,19 @@ def test_x_is_read_again_only_after_a_fit_that_ended_poorly(case, extra_passes, 
         net, y = ShallowNetClassifier(random_state=0, max_iter=5), y > 0
     _warnings_of(net.fit, X, y)
     assert calls == extra_passes
+
+
+# ---------------------------------------------------------------- dead units
+
+@pytest.mark.parametrize("solver, remedies", [
+    ("adam", "Scale the inputs, lower learning_rate_init, or use hidden_activation='leaky_relu'."),
+    ("lbfgs", "Scale the inputs or use hidden_activation='leaky_relu'."),  # no learning rate
+])
+def test_dead_units_are_told_the_remedies_of_their_solver(solver, remedies):
+    X, y = make_classification(n_samples=80, n_features=4, random_state=0)
+    net = ShallowNetClassifier(n_hidden=10, solver=solver, max_iter=300, random_state=0)
+    _warnings_of(net.fit, X, y)
+    net.intercepts_[0][...] = -1e3  # Z1 < 0 on every row: every relu unit dead
+    messages = _warnings_of(net.set_params(warm_start=True).fit, X, y)
+    assert messages[-1] == ("100% of the hidden units are dead (zero on every training sample, "
+                            f"so they no longer learn). {remedies}")
