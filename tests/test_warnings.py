@@ -15,7 +15,7 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_wine, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 import sk_shallow._base
 from sk_shallow import ShallowNetClassifier, ShallowNetRegressor, _fit_report
@@ -217,6 +217,10 @@ X_SCALE_HINTED = {
     "wine-classifier-unconverged": (ShallowNetClassifier(random_state=0), _wine,
                                     ("X's columns differ in scale by orders of magnitude "
                                      "(max |x| is 0.66 in column 7 and 1.68e+03 in column 12)")),
+    # the warning points at this line through the pipeline's frames too
+    "wine-pipeline-without-scaler": (make_pipeline(FunctionTransformer(),
+                                                   ShallowNetClassifier(random_state=0)), _wine,
+                                     "X's columns differ in scale by orders of magnitude"),
     "diabetes-raw-x-r2-below-0": (ShallowNetRegressor(random_state=0),
                                   lambda: (load_diabetes(return_X_y=True, scaled=False)[0],
                                            _standardized(_diabetes()[1])),
