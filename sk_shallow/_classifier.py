@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin
 from sklearn.utils import assert_all_finite
@@ -293,11 +292,12 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
         score : float
             The (weighted) share of samples predicted right.
         """
-        labels = y if sp.issparse(y) else np.asarray(y)
-        if labels.dtype.kind == "f":
-            # scikit-learn's type_of_target casts float labels to int before it checks
-            # them for NaN (numpy's "invalid value encountered in cast"): check first
-            assert_all_finite(labels, input_name="y")
+        if isinstance(y, (np.ndarray, list, tuple)) or hasattr(y, "to_numpy"):  # pandas too
+            labels = np.asarray(y)
+            if labels.dtype.kind == "f":
+                # scikit-learn's type_of_target casts float labels to int before it
+                # checks them for NaN (numpy's "invalid value encountered in cast")
+                assert_all_finite(labels, input_name="y")
         return super().score(X, y, sample_weight)
 
     def __sklearn_tags__(self):

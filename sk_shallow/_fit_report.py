@@ -24,6 +24,8 @@ import sklearn
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 
+from ._arrays import namespace_of, to_numpy
+
 # ours, and scikit-learn's (its callback wrapper and meta-estimators sit between
 # the user's line and fit)
 _LIBRARY_DIRS = (os.path.dirname(os.path.abspath(__file__)) + os.sep,
@@ -179,13 +181,18 @@ def _step_hint(history):
 
 
 def _y_stats(task):
-    """y's (sw-weighted) mean and std per output, each of shape (n_outputs,): a pass over y."""
-    Y = task.target
+    """y's (sw-weighted) mean and std per output, NumPy arrays of shape (n_outputs,).
+
+    A pass over y where it lives; only the 2 * n_outputs results come to the host.
+    """
+    Y, sw = task.target, task.sw
     if Y.shape[0] == 0:
         return None
-    mean = np.average(Y, axis=0, weights=task.sw)
-    std = np.sqrt(np.average((Y - mean) ** 2, axis=0, weights=task.sw))
-    return mean, std
+    xp = namespace_of(Y, sw)
+    w = (1.0 / Y.shape[0]) if sw is None else xp.reshape(sw / xp.sum(sw), (-1, 1))
+    mean = xp.sum(Y * w, axis=0)
+    var = xp.sum((Y - mean) ** 2 * w, axis=0)
+    return to_numpy(mean).astype(np.float64), np.sqrt(to_numpy(var).astype(np.float64))
 
 
 def _training_r2(training, history, std):
@@ -204,10 +211,10 @@ def _training_r2(training, history, std):
         return None
     task = training.task
     with np.errstate(over="ignore", invalid="ignore"):
-        Z2 = training.logits()
+        Z2 = to_numpy(training.logits())  # on the host: n_samples x n_outputs
     if not np.isfinite(Z2).all():
         return None
-    return float(r2_score(task.target, Z2, sample_weight=task.sw,
+    return float(r2_score(to_numpy(task.target), Z2, sample_weight=to_numpy(task.sw),
                           multioutput="variance_weighted"))
 
 
@@ -226,13 +233,14 @@ def _y_hint(mean, std):
 
 def _x_hint(X):
     """The StandardScaler hint where X's column scales (max |x|) are far apart or far from 1."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        if sp.issparse(X):
-            scale = abs(X).max(axis=0).toarray().ravel()
-        elif X.shape[0]:
-            scale = np.maximum(X.max(axis=0), -X.min(axis=0))
-        else:
-            return None
+    if X.shape[0] == 0:
+        return None
+    if sp.issparse(X):
+        scale = abs(X).max(axis=0).toarray().ravel()
+    else:
+        # max |x| without abs(X), a temporary the size of X; computed where X lives
+        xp = namespace_of(X)
+        scale = np.maximum(to_numpy(xp.max(X, axis=0)), -to_numpy(xp.min(X, axis=0)))
     used = np.flatnonzero(scale > 0)  # an all-zero column has no scale
     if used.size == 0:
         return None

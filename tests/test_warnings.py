@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import load_diabetes, load_wine, make_classification, make_regression
@@ -301,3 +302,34 @@ def test_dead_units_are_told_the_remedies_of_their_solver(solver, remedies):
     messages = _warnings_of(net.set_params(warm_start=True).fit, X, y)
     assert messages[-1] == ("100% of the hidden units are dead (zero on every training sample, "
                             f"so they no longer learn). {remedies}")
+
+
+# ---------------------------------------------------------------- where the data live
+
+def _in_namespace(name, *arrays):
+    xp = pytest.importorskip(name)
+    return [xp.asarray(np.ascontiguousarray(A)) for A in arrays]
+
+
+@pytest.mark.parametrize("namespace", ["array_api_strict",
+                                       pytest.param("torch", marks=pytest.mark.torch)])
+@pytest.mark.parametrize("case", ["y-scale", "x-scale", "well-fitted"])
+def test_the_hints_are_the_same_on_every_namespace(case, namespace):
+    # y's statistics and X's scales are computed where the data live; only a few numbers
+    # (and, after a fit that ended poorly, the logits) come to the host
+    if case == "y-scale":
+        net, (X, y) = ShallowNetRegressor(random_state=0), _diabetes()
+    elif case == "x-scale":
+        net, (X, y) = ShallowNetRegressor(random_state=0), _x_near_100()
+    else:
+        net, (X, y) = ShallowNetRegressor(random_state=0), _regression_standardized_y()
+    on_numpy = _warnings_of(clone(net).fit, X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        elsewhere = _warnings_of(clone(net).fit, *_in_namespace(namespace, X, y))
+    # y-scale: the hint, and the dead-units warning of the same fit
+    assert len(on_numpy) == {"y-scale": 2, "x-scale": 1, "well-fitted": 0}[case], on_numpy
+
+    def words(message):  # numbers may differ in the last digits (float32 on some devices)
+        return re.sub(r"-?[0-9][0-9.e+-]*", "#", message)
+
+    assert [words(m) for m in elsewhere] == [words(m) for m in on_numpy]
