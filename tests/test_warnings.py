@@ -5,6 +5,7 @@ the one ConvergenceWarning of its fit, at the caller's line (this file), and
 never on a fit that went well.
 """
 
+import os
 import re
 import warnings
 
@@ -307,8 +308,10 @@ def test_dead_units_are_told_the_remedies_of_their_solver(solver, remedies):
 # ---------------------------------------------------------------- where the data live
 
 def _in_namespace(name, *arrays):
+    """The arrays in namespace ``name``; torch on ``SK_SHALLOW_TORCH_DEVICE`` (default cpu)."""
     xp = pytest.importorskip(name)
-    return [xp.asarray(np.ascontiguousarray(A)) for A in arrays]
+    device = {"device": os.environ.get("SK_SHALLOW_TORCH_DEVICE", "cpu")} if name == "torch" else {}
+    return [xp.asarray(np.ascontiguousarray(A), **device) for A in arrays]
 
 
 @pytest.mark.parametrize("namespace", ["array_api_strict",
