@@ -96,6 +96,10 @@ class Namespace:
         """A boolean array as 0.0 and 1.0 in ``dtype``."""
         return _put(out, self.xp.astype(condition, dtype))
 
+    def at_least(self, Z, value, out=None):
+        """1.0 where ``Z >= value``, 0.0 elsewhere, in Z's dtype."""
+        return self.as_float(Z >= value, Z.dtype, out=out)
+
     def where(self, condition, A, B, out=None):
         return _put(out, self.xp.where(condition, A, B))
 
@@ -256,6 +260,15 @@ class NumPyNamespace(Namespace):
             return condition.astype(dtype)
         np.copyto(out, condition)  # bool -> float is a safe cast
         return out
+
+    def at_least(self, Z, value, out=None):
+        if out is None:
+            return (Z >= value).astype(Z.dtype)
+        # bool -> float is a safe cast: the comparison writes straight into out
+        return np.greater_equal(Z, value, out=out)
+
+    def widest(self, x):
+        return np.float64(x)
 
     def expit(self, Z, out=None):
         return scipy.special.expit(Z, out=out)

@@ -117,7 +117,7 @@ class CrossEntropy(_Loss):
 
 def _half_squares(xp, residual):
     # half the squared error summed over the outputs, shape (n_samples,)
-    return 0.5 * xp.vecdot(residual, residual, axis=-1)
+    return 0.5 * xp.sum(residual * residual, axis=1)
 
 
 class SquaredError(_Loss):

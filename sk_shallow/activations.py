@@ -114,7 +114,7 @@ def relu_grad(Z, A, out=None):
     The course's convention ``g'(0) = 1``: ``A`` alone cannot tell ``z = 0``
     from ``z < 0``, so this reads ``Z``.
     """
-    return namespace_of(Z).as_float(Z >= 0, Z.dtype, out=out)
+    return namespace_of(Z).at_least(Z, 0.0, out=out)
 
 
 def leaky_relu(Z, slope=0.01, out=None):
@@ -187,7 +187,7 @@ def swish_grad(Z, A, out=None):
 
 def step(Z, out=None):
     """The threshold unit: ``1`` for ``z >= 0``, ``0`` below. Drawn in the notes, never trained."""
-    return namespace_of(Z).as_float(Z >= 0, Z.dtype, out=out)
+    return namespace_of(Z).at_least(Z, 0.0, out=out)
 
 
 def step_grad(Z, A, out=None):
