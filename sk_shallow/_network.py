@@ -242,17 +242,26 @@ def finite_logits(params, X, hidden):
         return bool(xp.all(xp.isfinite(logits(params, X, hidden))))
 
 
-def dead_fraction(params, X, hidden, block_rows=4096):
-    """The share of relu units that output 0 on every row of X (they get no gradient)."""
+def dead_fraction(params, X, hidden, block_rows=1024):
+    """The share of relu units that output 0 on every row of X (they get no gradient).
+
+    Blocks of rows, each only through the units no earlier block found alive: a
+    healthy network is settled by its first block, a fraction of a forward pass.
+    """
     if hidden.name != "relu":
         return 0.0  # the other activations have a gradient everywhere
     xp = namespace_of(params.flat)
-    alive = xp.zeros(params.W1.shape[1], xp.bool)
-    n_samples = X.shape[0]
-    for start in range(0, n_samples, block_rows):
-        A1 = hidden_layer(params, X[start:min(start + block_rows, n_samples), ...], hidden)
-        alive = alive | xp.any(A1 > 0, axis=0)
-    return 1.0 - float(xp.sum(xp.astype(alive, params.flat.dtype))) / alive.shape[0]
+    n_samples, n_hidden = X.shape[0], params.W1.shape[1]
+    dead = np.arange(n_hidden)  # host indices of the units not yet seen alive
+    start = 0
+    while dead.size and start < n_samples:
+        stop = min(start + block_rows, n_samples)
+        columns = xp.from_host(dead)
+        Z1 = xp.matmul(X[start:stop, ...], xp.take(params.W1, columns, axis=1))
+        Z1 += xp.take(params.b1, columns, axis=0)
+        dead = dead[~xp.to_host(xp.any(Z1 > 0, axis=0))]  # relu(z) > 0 where z > 0
+        start, block_rows = stop, 2 * block_rows  # fewer units left: longer blocks
+    return dead.size / n_hidden
 
 
 class Workspace:

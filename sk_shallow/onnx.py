@@ -57,6 +57,8 @@ Examples
 (True, True)
 """
 
+import copy
+
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
@@ -148,6 +150,13 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
     return operator.outputs
 
 
+def _on_host(model):
+    """The model with NumPy arrays: a copy where it was fitted on a device (a GPU, say)."""
+    if model.__sklearn_is_fitted__() and not isinstance(model._flat, np.ndarray):
+        return copy.copy(model).move_to(np.empty(0))
+    return model
+
+
 def _output_shapes(operator):
     """skl2onnx shape calculator for both estimators.
 
@@ -155,7 +164,7 @@ def _output_shapes(operator):
     columns) and sets the output types: labels ``(N,)`` or ``(N, n_labels)`` and
     probabilities ``(N, n_classes)``, or the regressor's ``(N, n_outputs)``.
     """
-    model = operator.raw_operator
+    model = _on_host(operator.raw_operator)
     _check_exportable(model)
     n_outputs = 2 if isinstance(model, ShallowNetClassifier) else 1
     check_input_and_output_numbers(operator, input_count_range=1, output_count_range=n_outputs)
@@ -313,7 +322,7 @@ def _regressor_outputs(graph, model, Z2, out):
 
 def _convert(scope, operator, container):
     """skl2onnx converter for both estimators: the forward pass, then the outputs."""
-    model = operator.raw_operator
+    model = _on_host(operator.raw_operator)
     _check_exportable(model)
     _, proto_dtype, np_dtype = _float_types(model)
     graph = _Graph(scope, container, proto_dtype, np_dtype)

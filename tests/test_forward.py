@@ -71,3 +71,16 @@ def test_forward_float32_stays_float32(rng):
     X = rng.normal(size=(4, 3)).astype(np.float32)
     assert hidden_layer(params, X, make_hidden("swish")).dtype == np.float32
     assert logits(params, X, make_hidden("swish")).dtype == np.float32
+
+
+@pytest.mark.parametrize("shift", [-4.0, -1.0, 0.0, 2.0])
+@pytest.mark.parametrize("block_rows", [7, 1024])
+def test_dead_fraction_is_the_share_of_relu_units_zero_on_every_row(shift, block_rows, rng):
+    from sk_shallow._network import dead_fraction, init_params
+
+    layout = Layout(3, 40, 2, False)
+    params = init_params(layout, "relu", rng, np.float64)
+    params.b1[...] += shift * rng.uniform(0, 2, 40)  # pushes some units below 0 everywhere
+    X = rng.normal(size=(3000, 3))
+    alive = ((X @ params.W1 + params.b1) > 0).any(axis=0)
+    assert dead_fraction(params, X, make_hidden("relu"), block_rows) == (~alive).sum() / 40

@@ -241,3 +241,18 @@ def test_sk_shallow_never_imports_skl2onnx():
         "    raise AssertionError('sk_shallow.onnx imported without skl2onnx')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+@pytest.mark.torch
+def test_a_network_fitted_on_torch_exports_as_its_numpy_twin(three_classes):
+    torch = pytest.importorskip("torch")
+    import sklearn
+
+    X, y = three_classes
+    clf = ShallowNetClassifier(n_hidden=8, solver="lbfgs", max_iter=20, random_state=0)
+    with sklearn.config_context(array_api_dispatch=True):
+        clf.fit(torch.asarray(X), torch.asarray(y))
+        expected = clf.predict_proba(torch.asarray(X)).numpy()
+    _, proba = run_onnx(clf, X)
+    assert np.abs(proba - expected).max() <= TOLERANCE[np.float64]
+    assert isinstance(clf._flat, torch.Tensor)  # the export left the fitted network on torch
