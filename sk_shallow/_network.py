@@ -267,10 +267,10 @@ def dead_fraction(params, X, hidden, block_rows=1024):
 class Workspace:
     """Buffers for one batch, allocated once per fit and reused by every step (NumPy).
 
-    ``Z1, A1, G1 = g'(Z1) (batch_size, n_hidden)``, ``Z2, dZ2
-    (batch_size, n_outputs)``, ``penalty (n_weights,)`` (the L2 term's gradient
-    before it is added) and ``ones (batch_size,)``; a smaller last batch uses
-    their leading rows, which stay C-contiguous. On other libraries only
+    ``Z1, A1, G1 = g'(Z1) (batch_size, n_hidden)``, ``Z2, dZ2 (batch_size,
+    n_outputs)``, ``scratch (n_params,)`` (the L2 term's gradient, then the
+    optimiser's temporaries) and ``ones (batch_size,)``; a smaller last batch
+    uses their leading rows, which stay C-contiguous. On other libraries only
     ``ones`` is kept: the device allocator serves the rest.
     """
 
@@ -279,7 +279,7 @@ class Workspace:
         output_shape = (batch_size, layout.n_outputs)
         self.Z1, self.A1, self.G1 = (xp.buffer(hidden_shape, dtype) for _ in range(3))
         self.Z2, self.dZ2 = xp.buffer(output_shape, dtype), xp.buffer(output_shape, dtype)
-        self.penalty = xp.buffer((layout.n_weights,), dtype)
+        self.scratch = xp.buffer((layout.n_params,), dtype)
         self.ones = xp.ones(batch_size, dtype)
 
     def rows(self, n):
@@ -331,14 +331,14 @@ def loss_and_grad(params, grad, X, target, sw, sw_sum, hidden, loss, alpha, work
     xp.matmul(ones, dZ1, out=grad.b1)                  # db1 = sum over samples of dZ1
 
     if alpha:
-        value = value + _add_l2(params, grad, alpha, sw_sum, work.penalty)
+        value = value + _add_l2(params, grad, alpha, sw_sum, work.scratch)
     return value
 
 
-def _add_l2(params, grad, alpha, sw_sum, penalty):
+def _add_l2(params, grad, alpha, sw_sum, scratch):
     """``grad += alpha / sum(sw) * W`` on the weights; return ``alpha / (2 sum(sw)) ||W||^2``.
 
-    ``penalty (n_weights,)`` is scratch for ``alpha / sum(sw) * W`` on NumPy (no
+    ``scratch (n_params,)`` holds ``alpha / sum(sw) * W`` on NumPy (no
     temporary per batch), None elsewhere.
     """
     xp = namespace_of(params.flat)
@@ -346,6 +346,7 @@ def _add_l2(params, grad, alpha, sw_sum, penalty):
     weights = params.flat[:n_weights]
     grad_weights = grad.flat[:n_weights]
     scale = alpha / sw_sum
+    penalty = None if scratch is None else scratch[:n_weights]
     grad_weights += xp.multiply(weights, scale, out=penalty)
     return 0.5 * scale * xp.widest(weights @ weights)
 
@@ -378,5 +379,5 @@ def loss_and_grad_blocks(params, grad, X, target, sw, sw_sum, hidden, loss, alph
             total = grad.flat
             total += block_grad.flat
     if alpha:
-        value = value + _add_l2(params, grad, alpha, sw_sum, work.penalty)
+        value = value + _add_l2(params, grad, alpha, sw_sum, work.scratch)
     return value

@@ -1,12 +1,14 @@
 """Update rules for the stochastic solvers, in place on the flat parameter buffer.
 
 Each step works on whole flat arrays in place: a few passes over ``n_params``
-numbers, into the optimiser's own scratch buffer, and no temporaries per batch.
+numbers, into a scratch buffer the caller lends, and no temporaries per batch.
 The rules and their defaults are scikit-learn's MLP ones, and each product and
 sum is rounded in MLP's order, so the two follow the same path bit for bit.
 
 Every pass is an element-wise function of the parameters' namespace; on NumPy
-it writes into the scratch buffer, elsewhere the device allocates. A BLAS
+it writes into the scratch buffer, elsewhere the device allocates. The buffer is
+the fit's workspace's, shared with the L2 term: an optimiser keeps (and saves)
+only its state. A BLAS
 level-1 kernel would fuse a scaled add into one pass, but scipy's BLAS is a
 second OpenBLAS with its own thread pool, whose threads spin between calls and
 take the cores from NumPy's pool on every batch: 8 to 37 times slower fits at
@@ -40,10 +42,10 @@ class SGD:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = xp.zeros(n_params, dtype)
-        self.scratch = xp.buffer((n_params,), dtype)
 
-    def step(self, theta, grad):
-        """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
+    def step(self, theta, grad, scratch=None):
+        """Update ``theta (n_params,)`` in place; ``grad`` and ``scratch (n_params,)`` are
+        overwritten (``scratch`` None: a temporary)."""
         xp, lr, mu, v = namespace_of(theta), self.learning_rate, self.momentum, self.velocity
         lr_grad = grad
         lr_grad *= lr  # in grad's buffer
@@ -54,7 +56,7 @@ class SGD:
             theta += v
             return
         # theta += momentum * velocity - lr * grad
-        update = xp.multiply(v, mu, out=self.scratch)
+        update = xp.multiply(v, mu, out=scratch)
         update -= lr_grad
         theta += update
 
@@ -87,17 +89,17 @@ class Adam:
         self.t = 0
         self.m = xp.zeros(n_params, dtype)
         self.v = xp.zeros(n_params, dtype)
-        self.scratch = xp.buffer((n_params,), dtype)
 
-    def step(self, theta, grad):
-        """Update ``theta (n_params,)`` in place; ``grad`` is used as scratch space."""
+    def step(self, theta, grad, scratch=None):
+        """Update ``theta (n_params,)`` in place; ``grad`` and ``scratch (n_params,)`` are
+        overwritten (``scratch`` None: a temporary)."""
         self.t += 1
         xp, b1, b2, m, v = namespace_of(theta), self.beta_1, self.beta_2, self.m, self.v
         self.learning_rate = (
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         # v = b2 v + (1 - b2) g^2
-        scaled = xp.multiply(grad, grad, out=self.scratch)
+        scaled = xp.multiply(grad, grad, out=scratch)
         scaled *= 1 - b2
         v *= b2
         v += scaled
@@ -106,7 +108,7 @@ class Adam:
         m *= b1
         m += grad
         # theta += -lr_t m / (sqrt(v) + eps)
-        denominator = xp.sqrt(v, out=self.scratch)
+        denominator = xp.sqrt(v, out=scratch)
         denominator += self.epsilon
         update = xp.multiply(m, -self.learning_rate, out=xp.reuse(grad))
         update /= denominator

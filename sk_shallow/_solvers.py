@@ -140,7 +140,7 @@ def run_minibatch(params, layout, X, target, sw, hidden, loss, alpha, optimizer,
                 value = loss_and_grad(params, grad, X_batch, target_batch, sw_batch,
                                       batch_weight, hidden, loss, alpha, work)
                 accumulated = accumulated + value * batch_weight
-                optimizer.step(params.flat, grad.flat)
+                optimizer.step(params.flat, grad.flat, work.scratch)
             except FloatingPointError:
                 # np.errstate(over="raise") around fit: the divergence the check below
                 # reports when overflows give inf instead
