@@ -86,19 +86,16 @@ class Namespace:
         return _put(out, A @ B)
 
     def take_rows(self, A, indices, out=None):
-        """``A[indices]``, the rows ``indices (n,)`` of ``A``; into ``out[:n]`` when given."""
+        """``A[indices]``, the rows ``indices (n,)`` of ``A``. ``out`` is a buffer NumPy
+        gathers into (its first n rows); other libraries return a new array."""
         return self.xp.take(A, indices, axis=0)
 
     def copy(self, A):
         return self.xp.asarray(A, copy=True)
 
-    def as_float(self, condition, dtype, out=None):
-        """A boolean array as 0.0 and 1.0 in ``dtype``."""
-        return _put(out, self.xp.astype(condition, dtype))
-
     def at_least(self, Z, value, out=None):
         """1.0 where ``Z >= value``, 0.0 elsewhere, in Z's dtype."""
-        return self.as_float(Z >= value, Z.dtype, out=out)
+        return _put(out, self.xp.astype(Z >= value, Z.dtype))
 
     def where(self, condition, A, B, out=None):
         return _put(out, self.xp.where(condition, A, B))
@@ -254,12 +251,6 @@ class NumPyNamespace(Namespace):
 
     def copy(self, A):
         return A.copy()
-
-    def as_float(self, condition, dtype, out=None):
-        if out is None:
-            return condition.astype(dtype)
-        np.copyto(out, condition)  # bool -> float is a safe cast
-        return out
 
     def at_least(self, Z, value, out=None):
         if out is None:
