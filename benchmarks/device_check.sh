@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU and many-core figures in one short run, on a machine with a CUDA GPU and
-# torch (the figures in benchmarks/README.md came from this script, on an H200 with 16
-# cores). Writes its reports under $OUT (default: ./device-out).
+# torch: the GPU and 16-core figures benchmarks/README.md is waiting for (no such
+# machine has run it yet). Writes its reports under $OUT (default: ./device-out).
 #   1. the array API tests and scikit-learn's array API checks on torch CUDA;
 #   2. benchmarks/bench_gpu.py: sk_shallow on the GPU against a torch loop and MLP;
 #   3. benchmarks/bench_mlp.py at default threads on the machine's cores (short protocol).
