@@ -19,6 +19,7 @@ The core's formulas are written once, against ``xp``, the namespace of the data
   (NumPy), so a seed gives the same model on every library.
 """
 
+import functools
 import sys
 
 import array_api_compat
@@ -277,7 +278,7 @@ class NumPyNamespace(Namespace):
     # logit costs half of a row-wise max and Z[rows, y] (measured).
     @staticmethod
     def _flat_positions(Z, indices):
-        return np.arange(0, Z.size, Z.shape[1]) + indices
+        return _row_starts(*Z.shape) + indices
 
     def row_max(self, Z):
         Z = np.ascontiguousarray(Z)
@@ -285,7 +286,7 @@ class NumPyNamespace(Namespace):
 
     def row_sum(self, Z):
         # a product with ones: BLAS, a third of np.sum's time on a batch (measured)
-        return Z @ np.ones(Z.shape[1], dtype=Z.dtype)
+        return Z @ _constant_ones(Z.shape[1], Z.dtype)
 
     def at_index(self, Z, indices):
         Z = np.ascontiguousarray(Z)
@@ -314,6 +315,24 @@ class NumPyNamespace(Namespace):
 for _name in _ELEMENTWISE:
     setattr(NumPyNamespace, _name, staticmethod(getattr(np, _name)))
 NumPyNamespace.where = Namespace.where  # np.where has no out=
+
+
+# Made once per batch shape, not once per batch: read-only, since they are shared.
+@functools.lru_cache(maxsize=32)
+def _row_starts(n_rows, n_cols):
+    """The flat position of each row's first entry in a C-ordered (n_rows, n_cols) array."""
+    return _read_only(np.arange(0, n_rows * n_cols, n_cols))
+
+
+@functools.lru_cache(maxsize=32)
+def _constant_ones(n, dtype):
+    return _read_only(np.ones(n, dtype=dtype))
+
+
+def _read_only(A):
+    A.flags.writeable = False
+    return A
+
 
 class TorchNamespace(Namespace):
     """torch: the same helpers in fewer kernels, which a GPU's launch cost rewards.
@@ -410,11 +429,11 @@ def index_dtype(xp):
     return xp.__array_namespace_info__().default_dtypes(device=xp.device)["indexing"]
 
 
-def dtype_name(dtype):
-    """``'float32'`` or ``'float64'`` for a dtype of any namespace."""
+def host_dtype(dtype):
+    """The NumPy dtype (float32 or float64) of a float dtype of any namespace."""
     for name in ("float64", "float32"):
         if str(dtype).endswith(name):
-            return name
+            return np.dtype(name)
     raise ValueError(f"not a float32 or float64 dtype: {dtype}")
 
 

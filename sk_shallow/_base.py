@@ -27,7 +27,7 @@ from sklearn.utils.validation import validate_data
 
 from . import _check_params as check
 from . import _fit_report as report
-from ._arrays import dtype_name, float_dtypes, namespace_of, to_numpy
+from ._arrays import float_dtypes, host_dtype, namespace_of, to_numpy
 from ._callbacks import CallbackSupportMixin, FitTasks, with_callbacks
 from ._dispatch import check_same_namespace, compute_dtype, input_namespace
 from ._docstrings import fill
@@ -135,7 +135,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
             accept_sparse=("csr", "csc"), dtype=float_dtypes(xp), multi_output=True,
             y_numeric=self._y_numeric,
         )
-        requested = None if dtype is None else np.dtype(dtype_name(dtype))
+        requested = None if dtype is None else host_dtype(dtype)
         dtype = compute_dtype(xp, requested, X.dtype)
         if X.dtype != dtype:
             X = xp.astype(X, dtype)
@@ -170,7 +170,7 @@ class BaseShallowNet(FittedNetwork, CallbackSupportMixin, BaseEstimator):
         if isinstance(sample_weight, numbers.Real):
             sample_weight = np.full(n_samples, sample_weight)
         try:
-            sw = np.asarray(to_numpy(sample_weight), dtype=dtype_name(dtype))
+            sw = np.asarray(to_numpy(sample_weight), dtype=host_dtype(dtype))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"sample_weight must be an array of numbers: {exc}") from None
         if sw.ndim != 1 or sw.shape[0] != n_samples:

@@ -11,7 +11,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils import assert_all_finite
 
 from . import _check_params as check
-from ._arrays import dtype_name, holds_numbers, namespace_of, to_numpy
+from ._arrays import holds_numbers, host_dtype, namespace_of, to_numpy
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._dispatch import input_namespace, move
 from ._docstrings import fill
@@ -191,12 +191,12 @@ class ShallowNetClassifier(ClassifierMixin, BaseShallowNet):
 
         ``classes_`` will be in y's namespace (NumPy for strings).
         """
-        host_dtype = np.dtype(dtype_name(dtype))
+        on_host = host_dtype(dtype)
         previous = (FittedLabels(to_numpy(self.classes_), self._target_kind,
                                  self.out_activation_) if continuing else None)
         labels = encode_labels(to_numpy(y), config.output, previous, incremental,
-                               None if classes is None else to_numpy(classes), host_dtype)
-        labels.sw = class_weighted(sample_weight, labels, self.class_weight, host_dtype)
+                               None if classes is None else to_numpy(classes), on_host)
+        labels.sw = class_weighted(sample_weight, labels, self.class_weight, on_host)
         if continuing:
             labels.classes = self.classes_
         elif holds_numbers(labels.classes):

@@ -81,23 +81,29 @@ def move(A, xp):
     return xp.from_host(to_numpy(A))
 
 
+def _map_arrays(value, convert):
+    """``value`` with ``convert`` applied to every array in it: in dicts, in lists
+    and tuples, and in our own records (an estimator's ``__dict__`` items)."""
+    if array_api_compat.is_array_api_obj(value) and not sp.issparse(value):
+        return convert(value)
+    if isinstance(value, dict):
+        return {key: _map_arrays(item, convert) for key, item in value.items()}
+    if isinstance(value, list | tuple) and any(
+            array_api_compat.is_array_api_obj(item) for item in value):
+        return type(value)(_map_arrays(item, convert) for item in value)
+    if type(value).__module__.startswith("sk_shallow.") and hasattr(value, "__dict__"):
+        copied = object.__new__(type(value))
+        copied.__dict__.update(_map_arrays(vars(value), convert))
+        return copied
+    return value
+
+
 def host_copy(value):
-    """``value`` with every array in it, one level into our records, as NumPy arrays.
+    """``value`` with every array in it as a NumPy array.
 
     For pickling: a saved network loads where no GPU (or no torch) is.
     """
-    if array_api_compat.is_array_api_obj(value) and not sp.issparse(value):
-        return to_numpy(value)
-    if isinstance(value, dict):
-        return {key: host_copy(item) for key, item in value.items()}
-    if isinstance(value, list | tuple) and any(
-            array_api_compat.is_array_api_obj(item) for item in value):
-        return type(value)(host_copy(item) for item in value)
-    if type(value).__module__.startswith("sk_shallow.") and hasattr(value, "__dict__"):
-        copied = object.__new__(type(value))
-        copied.__dict__.update({key: host_copy(item) for key, item in vars(value).items()})
-        return copied
-    return value
+    return _map_arrays(value, to_numpy)
 
 
 def moved_state(value, xp):
@@ -105,14 +111,4 @@ def moved_state(value, xp):
 
     Arrays of strings or objects (class labels, feature names) stay NumPy.
     """
-    if not holds_numbers(value):
-        return value
-    if array_api_compat.is_array_api_obj(value) and not sp.issparse(value):
-        return move(value, xp)
-    if isinstance(value, dict):
-        return {key: moved_state(item, xp) for key, item in value.items()}
-    if type(value).__module__.startswith("sk_shallow.") and hasattr(value, "__dict__"):
-        copied = object.__new__(type(value))
-        copied.__dict__.update({key: moved_state(item, xp) for key, item in vars(value).items()})
-        return copied
-    return value
+    return _map_arrays(value, lambda A: move(A, xp) if holds_numbers(A) else A)

@@ -83,15 +83,16 @@ class FittedNetwork:
         copied (they are rebuilt), and made where ``_flat`` is, so that predicting
         leaves ``__dict__`` as it was.
         """
+        self.__dict__["_views"] = self._make_views()
+
+    def _make_views(self):
         params = self._layout().views(self._flat)
-        self.__dict__["_views"] = (
-            params, make_hidden(self._hidden_resolved, self._leaky_slope, params.slope))
+        return params, self._hidden(params)
 
     def _network(self):
         views = self.__dict__.get("_views")
         if views is None or views[0].flat is not self._flat:  # _flat set by hand
-            params = self._layout().views(self._flat)
-            return params, make_hidden(self._hidden_resolved, self._leaky_slope, params.slope)
+            return self._make_views()
         return views
 
     def _params(self):

@@ -8,11 +8,11 @@ sum is rounded in MLP's order, so the two follow the same path bit for bit.
 Every pass is an element-wise function of the parameters' namespace; on NumPy
 it writes into the scratch buffer, elsewhere the device allocates. The buffer is
 the fit's workspace's, shared with the L2 term: an optimiser keeps (and saves)
-only its state. A BLAS
-level-1 kernel would fuse a scaled add into one pass, but scipy's BLAS is a
-second OpenBLAS with its own thread pool, whose threads spin between calls and
-take the cores from NumPy's pool on every batch: 8 to 37 times slower fits at
-default threads. The passes are memory-bound and cost about 1 % of an epoch.
+only its state. A BLAS level-1 kernel would fuse a scaled add into one pass,
+but scipy's BLAS is a second OpenBLAS with its own thread pool, whose threads
+spin between calls and take the cores from NumPy's pool on every batch: 8 to
+37 times slower fits at default threads. Adam's 12 memory-bound passes are
+about 12 % of a 784-100-10 float64 batch at one thread (the products 69 %).
 """
 
 import math

@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 
 from . import _check_params as check
-from ._arrays import dtype_name, to_numpy
+from ._arrays import host_dtype, to_numpy
 from ._base import BaseShallowNet, MatrixLike, stochastic_only
 from ._docstrings import fill
 from ._targets import REGRESSION_LOSSES, encode_numbers
@@ -165,7 +165,7 @@ class ShallowNetRegressor(RegressorMixin, BaseShallowNet):
     def _encode_targets(self, y, sample_weight, config, continuing, incremental, classes, dtype):
         return encode_numbers(to_numpy(y), sample_weight, config.loss,
                               self.n_outputs_ if continuing else None,
-                              np.dtype(dtype_name(dtype)))
+                              host_dtype(dtype))
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
         """Predict with the network: ``Z2`` (squared error) or ``exp(Z2)`` (Poisson).

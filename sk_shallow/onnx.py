@@ -143,8 +143,9 @@ def _parse_classifier(scope, model, inputs, custom_parsers=None):
     alias = CLASSIFIER_ALIAS
     operator = scope.declare_local_operator(alias, model)
     operator.inputs = inputs
-    label_type, _, _ = _label_encoding(_on_host(model))
-    proba_type, _, _ = _float_types(_on_host(model))
+    host = _on_host(model)
+    label_type, _, _ = _label_encoding(host)
+    proba_type, _, _ = _float_types(host)
     operator.outputs.append(scope.declare_local_variable("label", label_type()))
     operator.outputs.append(scope.declare_local_variable("probabilities", proba_type()))
     return operator.outputs
