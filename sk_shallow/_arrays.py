@@ -28,6 +28,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.special
 
+from . import _numpy_blas
+
 # element-wise functions of the standard that the formulas call with out=
 _ELEMENTWISE = ("exp", "log", "log1p", "expm1", "sqrt", "tanh", "abs", "negative", "add",
                 "subtract", "multiply", "divide", "maximum", "minimum", "logaddexp")
@@ -100,6 +102,20 @@ class Namespace:
 
     def where(self, condition, A, B, out=None):
         return _put(out, self.xp.where(condition, A, B))
+
+    # ------------------------------------------------------------ scaled adds, in place
+    # ``scratch`` (x's shape) holds ``alpha x`` where a library needs it; it may
+    # be x itself, which is then overwritten.
+    def axpy(self, alpha, x, y, scratch=None):
+        """``y += alpha x`` in place; returns y."""
+        y += self.multiply(x, alpha, out=scratch)
+        return y
+
+    def axpby(self, alpha, x, beta, y, scratch=None):
+        """``y = alpha x + beta y`` in place; returns y."""
+        y *= beta
+        y += self.multiply(x, alpha, out=scratch)
+        return y
 
     # A Python scalar stays a scalar: array-api-compat turns one into a device
     # array for some functions, a host-to-device copy that waits for the GPU.
@@ -253,6 +269,19 @@ class NumPyNamespace(Namespace):
     def copy(self, A):
         return A.copy()
 
+    # NumPy's own BLAS, one pass (threaded for axpy) where two or three ufuncs
+    # would read and write the parameters; ufuncs where it is not bound
+    def axpy(self, alpha, x, y, scratch=None):
+        if not _numpy_blas.axpy(alpha, x, y):
+            y += np.multiply(x, alpha, out=scratch)
+        return y
+
+    def axpby(self, alpha, x, beta, y, scratch=None):
+        if not _numpy_blas.axpby(alpha, x, beta, y):
+            y *= beta
+            y += np.multiply(x, alpha, out=scratch)
+        return y
+
     def at_least(self, Z, value, out=None):
         if out is None:
             return (Z >= value).astype(Z.dtype)
@@ -353,6 +382,12 @@ class TorchNamespace(Namespace):
     def take_rows(self, A, indices, out=None):
         # array-api-compat's take adds a pass for negative indices, which rows never are
         return A.index_select(0, indices)
+
+    def axpy(self, alpha, x, y, scratch=None):
+        return y.add_(x, alpha=alpha)
+
+    def axpby(self, alpha, x, beta, y, scratch=None):
+        return y.mul_(beta).add_(x, alpha=alpha)
 
     def at_index(self, Z, indices):
         return Z.gather(1, indices[:, None])[:, 0]

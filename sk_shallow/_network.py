@@ -347,7 +347,7 @@ def _add_l2(params, grad, alpha, sw_sum, scratch):
     grad_weights = grad.flat[:n_weights]
     scale = alpha / sw_sum
     penalty = None if scratch is None else scratch[:n_weights]
-    grad_weights += xp.multiply(weights, scale, out=penalty)
+    xp.axpy(scale, weights, grad_weights, scratch=penalty)
     return 0.5 * scale * xp.widest(weights @ weights)
 
 

@@ -2,17 +2,17 @@
 
 Each step works on whole flat arrays in place: a few passes over ``n_params``
 numbers, into a scratch buffer the caller lends, and no temporaries per batch.
-The rules and their defaults are scikit-learn's MLP ones, and each product and
-sum is rounded in MLP's order, so the two follow the same path bit for bit.
+The rules and their defaults are scikit-learn's MLP ones; a step equals MLP's
+to rounding (the order of a scaled add's product and sum may differ).
 
-Every pass is an element-wise function of the parameters' namespace; on NumPy
-it writes into the scratch buffer, elsewhere the device allocates. The buffer is
-the fit's workspace's, shared with the L2 term: an optimiser keeps (and saves)
-only its state. A BLAS level-1 kernel would fuse a scaled add into one pass,
-but scipy's BLAS is a second OpenBLAS with its own thread pool, whose threads
-spin between calls and take the cores from NumPy's pool on every batch: 8 to
-37 times slower fits at default threads. Adam's 12 memory-bound passes are
-about 12 % of a 784-100-10 float64 batch at one thread (the products 69 %).
+The scaled adds ``y = a x + b y`` are the namespace's ``axpy``/``axpby``: on
+NumPy one pass of NumPy's own BLAS (``_numpy_blas``), whose ``axpy`` spreads a
+long vector over the pool's threads, where ufuncs take two or three passes and
+one core; on torch one fused kernel. It must be NumPy's pool: scipy's BLAS is a
+second OpenBLAS whose threads spun between calls and took the cores from
+NumPy's on every batch (fits 8 to 37 times slower at default threads). The
+buffer is the fit's workspace's, shared with the L2 term: an optimiser keeps
+(and saves) only its state.
 """
 
 import math
@@ -47,18 +47,14 @@ class SGD:
         """Update ``theta (n_params,)`` in place; ``grad`` and ``scratch (n_params,)`` are
         overwritten (``scratch`` None: a temporary)."""
         xp, lr, mu, v = namespace_of(theta), self.learning_rate, self.momentum, self.velocity
-        lr_grad = grad
-        lr_grad *= lr  # in grad's buffer
         # velocity = momentum * velocity - lr * grad
-        v *= mu
-        v -= lr_grad
+        xp.axpby(-lr, grad, mu, v, scratch=scratch)
         if not self.nesterov:
             theta += v
             return
         # theta += momentum * velocity - lr * grad
-        update = xp.multiply(v, mu, out=scratch)
-        update -= lr_grad
-        theta += update
+        xp.axpy(mu, v, theta, scratch=scratch)
+        xp.axpy(-lr, grad, theta, scratch=xp.reuse(grad))
 
     def epoch_ends(self, samples_seen):
         if self.schedule == "invscaling":
@@ -99,20 +95,15 @@ class Adam:
             self.learning_rate_init * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         # v = b2 v + (1 - b2) g^2
-        scaled = xp.multiply(grad, grad, out=scratch)
-        scaled *= 1 - b2
-        v *= b2
-        v += scaled
+        squares = xp.multiply(grad, grad, out=scratch)
+        xp.axpby(1 - b2, squares, b2, v, scratch=xp.reuse(squares))
         # m = b1 m + (1 - b1) g
-        grad *= 1 - b1
-        m *= b1
-        m += grad
-        # theta += -lr_t m / (sqrt(v) + eps)
+        xp.axpby(1 - b1, grad, b1, m, scratch=xp.reuse(grad))
+        # theta -= lr_t m / (sqrt(v) + eps)
         denominator = xp.sqrt(v, out=scratch)
         denominator += self.epsilon
-        update = xp.multiply(m, -self.learning_rate, out=xp.reuse(grad))
-        update /= denominator
-        theta += update
+        ratio = xp.divide(m, denominator, out=xp.reuse(denominator))
+        xp.axpy(-self.learning_rate, ratio, theta, scratch=xp.reuse(ratio))
 
     def epoch_ends(self, samples_seen):
         pass

@@ -13,7 +13,7 @@ PACKAGE = Path(sk_shallow.__file__).parent
 LAYERS = {
     # 0, the numeric core: array code (NumPy, or any namespace), knows nothing of scikit-learn
     "_version": 0, "_arrays": 0, "activations": 0, "_losses": 0, "_network": 0,
-    "_optimizers": 0, "_solvers": 0,
+    "_optimizers": 0, "_solvers": 0, "_numpy_blas": 0,
     # 1, what the estimators share: parameter checks, targets, reports, fitted state
     "_check_params": 1, "_targets": 1, "_fit_report": 1, "_fitted": 1, "_callbacks": 1,
     "_docstrings": 1, "_threads": 1, "_dispatch": 1,
@@ -24,7 +24,8 @@ LAYERS = {
 }
 CORE = [name for name, layer in LAYERS.items() if layer == 0]
 ALLOWED_ROOTS = {"numpy", "scipy", "array_api_compat", "typing", "dataclasses", "functools",
-                 "math", "numbers", "difflib", "inspect", "sys"}
+                 "math", "numbers", "difflib", "inspect", "sys",
+                 "ctypes", "glob", "os"}  # ctypes, glob, os: _numpy_blas binds NumPy's BLAS
 
 
 def imports(path):

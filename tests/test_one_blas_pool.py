@@ -15,6 +15,7 @@ pays that alike.
 """
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -144,3 +145,50 @@ def test_lbfgs_holds_scipys_own_pool_at_one_thread_and_leaves_numpys_alone():
     for during in seen:
         assert during == {path: 1 if path in own else n for path, n in before.items()}
     assert pools() == before  # restored after the fit
+
+
+BINDING = textwrap.dedent('''
+    import json, os
+    import numpy as np
+    from threadpoolctl import threadpool_info
+
+    def loaded():
+        return sorted(os.path.realpath(lib["filepath"]) for lib in threadpool_info())
+
+    from sk_shallow import ShallowNetClassifier, _numpy_blas
+    before = loaded()
+    X = np.random.RandomState(0).normal(size=(300, 120))
+    ShallowNetClassifier(n_hidden=100, max_iter=2, random_state=0).fit(X, np.arange(300) % 3)
+    library = _numpy_blas.LIBRARY
+    print(json.dumps({"before": before, "after": loaded(),
+                      "library": library and os.path.realpath(library),
+                      "numpy": os.path.realpath(os.path.dirname(os.path.dirname(np.__file__)))}))
+''')
+
+
+def test_the_optimisers_scaled_adds_bind_numpys_own_blas_and_load_none():
+    # axpy/axpby of _numpy_blas: the one pool that NumPy's products already use
+    result = subprocess.run([sys.executable, "-c", BINDING], capture_output=True, text=True,
+                            check=False, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["after"] == report["before"]  # fitting loaded no library
+    if report["library"] is None:
+        pytest.skip("this NumPy does not ship its own OpenBLAS: the scaled adds use ufuncs")
+    assert report["library"] in report["before"]  # a library NumPy had already loaded...
+    assert report["library"].startswith(os.path.join(report["numpy"], "numpy"))  # ...NumPy's
+    assert "scipy.libs" not in report["library"]
+
+
+@pytest.mark.skipif(not hasattr(os, "RTLD_NOLOAD"), reason="RTLD_NOLOAD is POSIX")
+def test_binding_never_loads_a_library_numpy_has_not_loaded(tmp_path):
+    import shutil
+
+    from sk_shallow import _numpy_blas
+
+    if _numpy_blas.LIBRARY is None:
+        pytest.skip("this NumPy does not ship its own OpenBLAS")
+    copy = tmp_path / os.path.basename(_numpy_blas.LIBRARY)
+    shutil.copy(_numpy_blas.LIBRARY, copy)  # the same library, not loaded from this path
+    assert _numpy_blas._bind(str(copy)) is None
+    assert _numpy_blas._bind(_numpy_blas.LIBRARY) is not None  # the loaded one binds

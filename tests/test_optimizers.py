@@ -3,7 +3,19 @@
 import numpy as np
 import pytest
 
+from sk_shallow import _numpy_blas
+from sk_shallow._arrays import NUMPY
 from sk_shallow._optimizers import SGD, Adam
+
+
+@pytest.fixture(params=["numpy-blas", "ufuncs"])
+def scaled_adds(request, monkeypatch):
+    """Run a test with the scaled adds in NumPy's BLAS (where bound) and in ufuncs."""
+    if request.param == "ufuncs":
+        monkeypatch.setattr(_numpy_blas, "_ROUTINES", {})
+    elif not _numpy_blas._ROUTINES:
+        pytest.skip("this NumPy's BLAS is not bound (not NumPy's bundled OpenBLAS)")
+    return request.param
 
 
 def test_plain_gradient_descent_step():
@@ -49,33 +61,35 @@ def test_first_adam_step_moves_each_parameter_by_the_learning_rate():
     np.testing.assert_allclose(theta, 1.0 - 0.01 * np.sign(grad), rtol=1e-5)
 
 
-def test_adam_matches_scikit_learns_rule_bit_for_bit(rng):
-    # each product and sum rounded in MLP's order: the same numbers, not close ones
+def test_adam_matches_scikit_learns_rule(rng, scaled_adds):
+    # the same rule: equal to rounding (a fused scaled add rounds once, MLP twice)
     from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
     theta = rng.normal(size=50)
-    reference = [theta.copy()]
+    start, reference = theta.copy(), [theta.copy()]
     ours, theirs = Adam(50, np.float64, 0.01), AdamOptimizer(reference, 0.01)
     for _ in range(6):
         grad = rng.normal(size=50)
         ours.step(theta, grad.copy())
         theirs.update_params(reference, [grad])
-    np.testing.assert_array_equal(theta, reference[0])
+    np.testing.assert_allclose(theta, reference[0], rtol=1e-13, atol=1e-15)
+    assert not np.array_equal(theta, start)
 
 
 @pytest.mark.parametrize(("momentum", "nesterov"), [(0.0, False), (0.9, False), (0.9, True)])
-def test_sgd_matches_scikit_learns_rule_bit_for_bit(momentum, nesterov, rng):
+def test_sgd_matches_scikit_learns_rule(momentum, nesterov, rng, scaled_adds):
     from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
 
     theta = rng.normal(size=50)
-    reference = [theta.copy()]
+    start, reference = theta.copy(), [theta.copy()]
     ours = SGD(50, np.float64, 0.05, momentum=momentum, nesterov=nesterov)
     theirs = SGDOptimizer(reference, 0.05, momentum=momentum, nesterov=nesterov)
     for _ in range(6):
         grad = rng.normal(size=50)
         ours.step(theta, grad.copy())
         theirs.update_params(reference, [grad])
-    np.testing.assert_array_equal(theta, reference[0])
+    np.testing.assert_allclose(theta, reference[0], rtol=1e-13, atol=1e-15)
+    assert not np.array_equal(theta, start)
 
 
 def test_float32_state_stays_float32():
@@ -83,3 +97,32 @@ def test_float32_state_stays_float32():
     opt = Adam(3, np.float32)
     opt.step(theta, np.ones(3, dtype=np.float32))
     assert theta.dtype == opt.m.dtype == opt.v.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_scaled_adds_compute_a_x_plus_b_y(dtype, rng, scaled_adds):
+    x, y = rng.normal(size=20000).astype(dtype), rng.normal(size=20000).astype(dtype)
+    tol = {"rtol": 1e-5 if dtype == np.float32 else 1e-13, "atol": 1e-6 if dtype == np.float32 else 1e-14}
+    out = NUMPY.axpy(0.5, x, y.copy())
+    np.testing.assert_allclose(out, y + 0.5 * x, **tol)
+    out = NUMPY.axpby(-0.25, x, 0.9, y.copy())
+    np.testing.assert_allclose(out, -0.25 * x + 0.9 * y, **tol)
+    assert out.dtype == dtype
+
+
+def test_numpy_blas_takes_only_contiguous_vectors_of_one_dtype(rng):
+    x, y = rng.normal(size=100), rng.normal(size=100)
+    before = y.copy()
+    refused = [
+        (x[::2], y[::2]),                       # strided
+        (x.astype(np.float32), y),              # two dtypes
+        (x.reshape(10, 10), y.reshape(10, 10)),  # not 1-D
+        (x[:50], y),                            # two lengths
+        (x.astype(np.int64), y.astype(np.int64)),
+    ]
+    for a, b in refused:
+        assert _numpy_blas.axpy(2.0, a, b) is False
+        assert _numpy_blas.axpby(2.0, a, 3.0, b) is False
+    np.testing.assert_array_equal(y, before)  # nothing was written
+    # the namespace falls back to ufuncs for them, with the same result
+    np.testing.assert_allclose(NUMPY.axpy(2.0, x[::2], y[::2].copy()), y[::2] + 2 * x[::2])
