@@ -192,3 +192,12 @@ def test_binding_never_loads_a_library_numpy_has_not_loaded(tmp_path):
     shutil.copy(_numpy_blas.LIBRARY, copy)  # the same library, not loaded from this path
     assert _numpy_blas._bind(str(copy)) is None
     assert _numpy_blas._bind(_numpy_blas.LIBRARY) is not None  # the loaded one binds
+
+
+def test_the_environment_can_turn_the_binding_off():
+    # SK_SHALLOW_NUMPY_BLAS=0: the scaled adds in ufuncs, as on a NumPy without OpenBLAS
+    code = "from sk_shallow import _numpy_blas; print(_numpy_blas.LIBRARY, _numpy_blas._ROUTINES)"
+    env = dict(os.environ, SK_SHALLOW_NUMPY_BLAS="0")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=env, check=True, timeout=120)
+    assert result.stdout.split() == ["None", "{}"]

@@ -7,6 +7,9 @@ from sk_shallow import _numpy_blas
 from sk_shallow._arrays import NUMPY
 from sk_shallow._optimizers import SGD, Adam
 
+# long enough for NumPy's BLAS to take the scaled adds (shorter ones stay ufuncs)
+N_LONG = _numpy_blas.SHORTEST + 7
+
 
 @pytest.fixture(params=["numpy-blas", "ufuncs"])
 def scaled_adds(request, monkeypatch):
@@ -65,11 +68,11 @@ def test_adam_matches_scikit_learns_rule(rng, scaled_adds):
     # the same rule: equal to rounding (a fused scaled add rounds once, MLP twice)
     from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
-    theta = rng.normal(size=50)
+    theta = rng.normal(size=N_LONG)
     start, reference = theta.copy(), [theta.copy()]
-    ours, theirs = Adam(50, np.float64, 0.01), AdamOptimizer(reference, 0.01)
+    ours, theirs = Adam(N_LONG, np.float64, 0.01), AdamOptimizer(reference, 0.01)
     for _ in range(6):
-        grad = rng.normal(size=50)
+        grad = rng.normal(size=N_LONG)
         ours.step(theta, grad.copy())
         theirs.update_params(reference, [grad])
     np.testing.assert_allclose(theta, reference[0], rtol=1e-13, atol=1e-15)
@@ -80,12 +83,12 @@ def test_adam_matches_scikit_learns_rule(rng, scaled_adds):
 def test_sgd_matches_scikit_learns_rule(momentum, nesterov, rng, scaled_adds):
     from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
 
-    theta = rng.normal(size=50)
+    theta = rng.normal(size=N_LONG)
     start, reference = theta.copy(), [theta.copy()]
-    ours = SGD(50, np.float64, 0.05, momentum=momentum, nesterov=nesterov)
+    ours = SGD(N_LONG, np.float64, 0.05, momentum=momentum, nesterov=nesterov)
     theirs = SGDOptimizer(reference, 0.05, momentum=momentum, nesterov=nesterov)
     for _ in range(6):
-        grad = rng.normal(size=50)
+        grad = rng.normal(size=N_LONG)
         ours.step(theta, grad.copy())
         theirs.update_params(reference, [grad])
     np.testing.assert_allclose(theta, reference[0], rtol=1e-13, atol=1e-15)
@@ -101,24 +104,28 @@ def test_float32_state_stays_float32():
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_scaled_adds_compute_a_x_plus_b_y(dtype, rng, scaled_adds):
-    x, y = rng.normal(size=20000).astype(dtype), rng.normal(size=20000).astype(dtype)
+    x, y = rng.normal(size=N_LONG).astype(dtype), rng.normal(size=N_LONG).astype(dtype)
     tol = {"rtol": 1e-5 if dtype == np.float32 else 1e-13, "atol": 1e-6 if dtype == np.float32 else 1e-14}
     out = NUMPY.axpy(0.5, x, y.copy())
     np.testing.assert_allclose(out, y + 0.5 * x, **tol)
     out = NUMPY.axpby(-0.25, x, 0.9, y.copy())
     np.testing.assert_allclose(out, -0.25 * x + 0.9 * y, **tol)
     assert out.dtype == dtype
+    if scaled_adds == "numpy-blas":  # the path under test is the one taken
+        assert _numpy_blas.axpy(0.5, x, y.copy()) and _numpy_blas.axpby(0.5, x, 0.5, y.copy())
 
 
 def test_numpy_blas_takes_only_contiguous_vectors_of_one_dtype(rng):
-    x, y = rng.normal(size=100), rng.normal(size=100)
+    n = 2 * N_LONG
+    x, y = rng.normal(size=n), rng.normal(size=n)
     before = y.copy()
     refused = [
-        (x[::2], y[::2]),                       # strided
-        (x.astype(np.float32), y),              # two dtypes
-        (x.reshape(10, 10), y.reshape(10, 10)),  # not 1-D
-        (x[:50], y),                            # two lengths
+        (x[::2], y[::2]),                        # strided
+        (x.astype(np.float32), y),               # two dtypes
+        (x.reshape(2, -1), y.reshape(2, -1)),    # not 1-D
+        (x[:N_LONG], y),                         # two lengths
         (x.astype(np.int64), y.astype(np.int64)),
+        (x[:100], y[:100]),                      # too short to pay for the call
     ]
     for a, b in refused:
         assert _numpy_blas.axpy(2.0, a, b) is False
