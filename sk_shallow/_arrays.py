@@ -272,15 +272,14 @@ class NumPyNamespace(Namespace):
     # NumPy's own BLAS, one pass (threaded for axpy) where two or three ufuncs
     # would read and write the parameters; ufuncs where it is not bound
     def axpy(self, alpha, x, y, scratch=None):
-        if not _numpy_blas.axpy(alpha, x, y):
-            y += np.multiply(x, alpha, out=scratch)
-        return y
+        if _numpy_blas.axpy(alpha, x, y):
+            return y
+        return super().axpy(alpha, x, y, scratch)
 
     def axpby(self, alpha, x, beta, y, scratch=None):
-        if not _numpy_blas.axpby(alpha, x, beta, y):
-            y *= beta
-            y += np.multiply(x, alpha, out=scratch)
-        return y
+        if _numpy_blas.axpby(alpha, x, beta, y):
+            return y
+        return super().axpby(alpha, x, beta, y, scratch)
 
     def at_least(self, Z, value, out=None):
         if out is None:

@@ -47,8 +47,8 @@ def _bind(path):
     except OSError:
         return None
     integer, pointer = ctypes.c_int64, ctypes.c_void_p
-    routines = {}
     for prefix in _PREFIXES:
+        routines = {}
         try:
             for dtype, letter, real in ((np.float64, "d", ctypes.c_double),
                                         (np.float32, "s", ctypes.c_float)):
@@ -59,8 +59,7 @@ def _bind(path):
                 axpy.restype = axpby.restype = None
                 routines[np.dtype(dtype)] = (axpy, axpby)
         except AttributeError:
-            routines = {}
-            continue
+            continue  # not this library's naming
         return path, routines
     return None
 
