@@ -426,11 +426,20 @@ def namespace_of(*arrays):
 
 
 def _bound(xp, device):
-    key = (id(xp), device)
+    key = (id(xp), _hashable(device))
     if key not in _NAMESPACES:
         kind = TorchNamespace if array_api_compat.is_torch_namespace(xp) else Namespace
         _NAMESPACES[key] = kind(xp, device)
     return _NAMESPACES[key]
+
+
+def _hashable(device):
+    """``device``, or its repr where it has no hash (CuPy's ``Device`` defines ``==`` only)."""
+    try:
+        hash(device)
+    except TypeError:
+        return (type(device), repr(device))
+    return device
 
 
 def to_numpy(A):

@@ -12,6 +12,7 @@ import os
 import pickle
 import warnings
 
+import array_api_compat
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -21,6 +22,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 
 from sk_shallow import ShallowNetClassifier, ShallowNetRegressor
+from sk_shallow._arrays import _bound
 from sk_shallow.activations import ACTIVATIONS
 
 array_api_strict = pytest.importorskip("array_api_strict")
@@ -267,10 +269,13 @@ def test_dispatch_off_converts_to_numpy_as_before(multiclass):
     X, y = multiclass
     est = ShallowNetClassifier(n_hidden=5, max_iter=3, random_state=0)
     reference = quiet_fit(sklearn.clone(est), X, y)
-    quiet_fit(est, to_xp("torch", X), to_xp("torch", y))  # dispatch off: NumPy inside
+    # CPU tensors: NumPy takes them as they are; a CUDA tensor it refuses, for
+    # scikit-learn's estimators as for ours (torch's "Use Tensor.cpu()" error)
+    X_torch, y_torch = to_xp("torch", X, device="cpu"), to_xp("torch", y, device="cpu")
+    quiet_fit(est, X_torch, y_torch)  # dispatch off: NumPy inside
     assert isinstance(est._flat, np.ndarray)
     np.testing.assert_array_equal(est.loss_curve_, reference.loss_curve_)
-    np.testing.assert_array_equal(est.predict_proba(to_xp("torch", X)), reference.predict_proba(X))
+    np.testing.assert_array_equal(est.predict_proba(X_torch), reference.predict_proba(X))
 
 
 def test_a_device_without_float64_computes_in_float32_and_says_so(multiclass):
@@ -284,6 +289,27 @@ def test_a_device_without_float64_computes_in_float32_and_says_so(multiclass):
             quiet_fit(est.set_params(dtype="float64"), X_xp, y_xp)
         assert est._flat.dtype == array_api_strict.float32
         assert est.predict_proba(X_xp).dtype == array_api_strict.float32
+
+
+def test_a_device_without_a_hash_gets_one_namespace_per_device():
+    """CuPy's ``Device`` defines ``==`` and no hash: the core still keeps one
+    namespace per device (the first GPU run failed here, ``unhashable type``)."""
+
+    class Device:  # as cupy.cuda.Device
+        def __init__(self, number):
+            self.number = number
+
+        def __eq__(self, other):
+            return isinstance(other, Device) and other.number == self.number
+
+        def __repr__(self):
+            return f"<Device {self.number}>"
+
+    xp = array_api_compat.array_namespace(array_api_strict.asarray([1.0]))
+    first = _bound(xp, Device(0))
+    assert first.device == Device(0)
+    assert _bound(xp, Device(0)) is first
+    assert _bound(xp, Device(1)) is not first
 
 
 def test_sparse_x_stays_numpy_with_dispatch_on(multiclass):
