@@ -11,8 +11,9 @@ wheels ship (``scipy_openblas64_``, symbols ``scipy_cblas_daxpy64_`` and so on,
 with 64-bit integers). With any other NumPy (MKL, Accelerate, a system BLAS)
 ``LIBRARY`` is None and the callers use ufuncs.
 
-Both functions take contiguous 1-D arrays of one float dtype, at least
+Both scaled adds take contiguous 1-D arrays of one float dtype, at least
 ``SHORTEST`` long, and return False, doing nothing, for anything else.
+``threads()`` reads the pool's thread count, for work split by the cores.
 """
 
 import ctypes
@@ -58,23 +59,30 @@ def _bind(path):
                 axpby.argtypes = [integer, real, pointer, integer, real, pointer, integer]
                 axpy.restype = axpby.restype = None
                 routines[np.dtype(dtype)] = (axpy, axpby)
+            threads = getattr(library, f"{prefix}openblas_get_num_threads{_SUFFIX}")
+            threads.argtypes, threads.restype = [], ctypes.c_int
         except AttributeError:
             continue  # not this library's naming
-        return path, routines
+        return path, routines, threads
     return None
 
 
 def _find():
     if os.environ.get("SK_SHALLOW_NUMPY_BLAS", "1") == "0":
-        return None, {}
+        return None, {}, None
     for path in _numpy_library_files():
         bound = _bind(path)
         if bound is not None:
             return bound
-    return None, {}
+    return None, {}, None
 
 
-LIBRARY, _ROUTINES = _find()
+LIBRARY, _ROUTINES, _THREADS = _find()
+
+
+def threads():
+    """The threads NumPy's BLAS uses now (threadpoolctl's limits included); 1 if unknown."""
+    return _THREADS() if _THREADS is not None else 1
 
 
 def _routines(x, y):

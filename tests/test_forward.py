@@ -65,6 +65,26 @@ def test_blocked_logits_equal_one_product(rng, monkeypatch):
     np.testing.assert_allclose(whole, np.tanh(Z1) @ params.W2 + params.b2, rtol=1e-12)
 
 
+@pytest.mark.parametrize(("threads", "blocks"), [(1, [4] * 6 + [1]), (2, [8, 8, 8, 1]),
+                                                (50, [12, 12, 1])])
+def test_predict_blocks_are_a_block_per_blas_thread_up_to_a_cap(threads, blocks, rng,
+                                                                 monkeypatch):
+    """Each BLAS thread gets FORWARD_BLOCK_ROWS rows of a block (at most MAX_BLOCK_ROWS in all)."""
+    from sk_shallow import _network
+
+    params = init_params(Layout(3, 5, 2, False), "relu", rng, np.float64)
+    X = rng.normal(size=(25, 3))
+    whole = logits(params, X, make_hidden("relu"))
+    monkeypatch.setattr(_network, "FORWARD_BLOCK_ROWS", 4)
+    monkeypatch.setattr(_network, "MAX_BLOCK_ROWS", 12)
+    monkeypatch.setattr(_network.numpy_blas, "threads", lambda: threads)
+    rows, forward = [], _network.forward
+    monkeypatch.setattr(_network, "forward",
+                        lambda params, X, *args: rows.append(X.shape[0]) or forward(params, X, *args))
+    np.testing.assert_allclose(logits(params, X, make_hidden("relu")), whole, rtol=1e-14)
+    assert rows == blocks
+
+
 def test_forward_float32_stays_float32(rng):
     layout = Layout(3, 5, 1, False)
     params = init_params(layout, "swish", rng, np.float32)

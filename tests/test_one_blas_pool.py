@@ -194,10 +194,28 @@ def test_binding_never_loads_a_library_numpy_has_not_loaded(tmp_path):
     assert _numpy_blas._bind(_numpy_blas.LIBRARY) is not None  # the loaded one binds
 
 
+def test_the_thread_count_is_numpys_pool_under_threadpoolctls_limits():
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from sk_shallow import _numpy_blas
+
+    if _numpy_blas.LIBRARY is None:
+        pytest.skip("this NumPy does not ship its own OpenBLAS")
+    pool = [info for info in threadpool_info()
+            if os.path.realpath(info["filepath"]) == os.path.realpath(_numpy_blas.LIBRARY)]
+    assert len(pool) == 1
+    assert _numpy_blas.threads() == pool[0]["num_threads"]
+    with threadpool_limits(1, user_api="blas"):
+        assert _numpy_blas.threads() == 1
+    assert _numpy_blas.threads() == pool[0]["num_threads"]
+
+
 def test_the_environment_can_turn_the_binding_off():
-    # SK_SHALLOW_NUMPY_BLAS=0: the scaled adds in ufuncs, as on a NumPy without OpenBLAS
-    code = "from sk_shallow import _numpy_blas; print(_numpy_blas.LIBRARY, _numpy_blas._ROUTINES)"
+    # SK_SHALLOW_NUMPY_BLAS=0: the scaled adds in ufuncs, as on a NumPy without
+    # OpenBLAS, and a thread count of 1 (predict's blocks as on one core)
+    code = ("from sk_shallow import _numpy_blas; "
+            "print(_numpy_blas.LIBRARY, _numpy_blas._ROUTINES, _numpy_blas.threads())")
     env = dict(os.environ, SK_SHALLOW_NUMPY_BLAS="0")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, check=True, timeout=120)
-    assert result.stdout.split() == ["None", "{}"]
+    assert result.stdout.split() == ["None", "{}", "1"]
