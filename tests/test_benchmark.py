@@ -165,3 +165,22 @@ def test_baseline_must_name_a_revision_or_a_package_directory(tmp_path):
                           capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
     assert proc.returncode != 0
     assert "holds no sk_shallow/__init__.py" in proc.stderr
+
+
+def test_the_predict_blocks_script_times_the_rule_fixed_blocks_and_mlp():
+    script = os.path.join(ROOT, "benchmarks", "bench_predict_blocks.py")
+    result = subprocess.run([sys.executable, script, "--rows", "3000", "--rounds", "1",
+                             "--blocks", "512"], capture_output=True, text=True, check=False,
+                            timeout=300, env=dict(os.environ, OPENBLAS_NUM_THREADS="2"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    (table,) = _tables(result.stdout)
+    assert table[0] == ["blocks", "median ms", "MLP / this, paired median", "rounds (ms)"]
+    rows = {row[0]: row for row in table[2:]}
+    # two BLAS threads: the rule's blocks are two of FORWARD_BLOCK_ROWS (one
+    # where NumPy's BLAS is not the bundled OpenBLAS, whose threads we read)
+    from sk_shallow import _numpy_blas
+
+    rule = 2048 if _numpy_blas.LIBRARY is not None else 1024
+    assert list(rows) == [f"rule ({rule} rows)", "512 rows", "MLP"]
+    assert all(float(row[1]) > 0 and float(row[2]) > 0 for row in rows.values())
+    assert rows["MLP"][2] == "1.00"
