@@ -44,16 +44,15 @@ def main(argv=None):
     fixed = [int(b) for b in args.blocks.split(",") if b]
 
     def with_blocks(rows):
-        # a fixed block size: FORWARD_BLOCK_ROWS rows for "one thread"
+        """``predict_proba`` in fixed blocks of ``rows``: the rule at one thread, no cap."""
         def run():
-            saved = (_network.FORWARD_BLOCK_ROWS, _network.MAX_BLOCK_ROWS, _numpy_blas.threads)
+            saved = _network.FORWARD_BLOCK_ROWS, _network.MAX_BLOCK_ROWS, _numpy_blas.threads
             _network.FORWARD_BLOCK_ROWS = _network.MAX_BLOCK_ROWS = rows
-            _network.numpy_blas.threads = lambda: 1
+            _numpy_blas.threads = lambda: 1  # the module _network reads it from
             try:
                 return ours.predict_proba(Xq)
             finally:
-                (_network.FORWARD_BLOCK_ROWS, _network.MAX_BLOCK_ROWS,
-                 _network.numpy_blas.threads) = saved
+                _network.FORWARD_BLOCK_ROWS, _network.MAX_BLOCK_ROWS, _numpy_blas.threads = saved
         return run
 
     calls = {f"rule ({rule} rows)": lambda: ours.predict_proba(Xq)}

@@ -427,10 +427,11 @@ def namespace_of(*arrays):
 
 def _bound(xp, device):
     key = (id(xp), _hashable(device))
-    if key not in _NAMESPACES:
+    bound = _NAMESPACES.get(key)  # one lookup: the formulas' calls land here
+    if bound is None:
         kind = TorchNamespace if array_api_compat.is_torch_namespace(xp) else Namespace
-        _NAMESPACES[key] = kind(xp, device)
-    return _NAMESPACES[key]
+        bound = _NAMESPACES[key] = kind(xp, device)
+    return bound
 
 
 def _hashable(device):
